@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * agb-emulator: a local AGB session API for tests and demos.
+ *   npx agb-emulator --port 0 [--api-key KEY] [--state-file F] [--time-scale N] [fault flags]
+ * Prints "agb-emulator listening on http://127.0.0.1:PORT" once it listens.
+ */
+import { parseArgs } from "node:util";
+import { startEmulator } from "./createEmulator";
+import type { FaultConfigInput } from "./faults";
+
+const USAGE = `usage: agb-emulator [options]
+  --port N                 port to listen on (0 picks a free one; default 0)
+  --host H                 address to bind (default 127.0.0.1)
+  --api-key KEY            require "authorization: Bearer KEY" on API calls (also AGB_EMULATOR_API_KEY)
+  --state-file F           keep sessions in F across restarts
+  --time-scale N           emulated seconds per real second (default 1)
+  --idle-timeout S         default idle release, seconds (default 300)
+  --max-lifetime S         maximum session lifetime, seconds (default 1800)
+  --label-semantics M      SetLabel "replace" (default) or "merge" the label set
+  --empty-labels M         SetLabel with {} "accept" (default) or "reject"
+  --latency MS             added to every API call
+  --latency-jitter MS      random extra latency, up to MS
+  --spike-rate P --spike-ms MS   latency spikes
+  --error-rate P           fraction of calls answered with --error-status (default 500)
+  --throttle-rate P        fraction answered 429 with Retry-After (--retry-after S, default 1)
+  --reset-rate P           fraction whose connection is dropped before acting
+  --drop-after-act-rate P  fraction acted on, then the connection dropped
+  --rate-limit N           requests per second before 429s (0: none)
+  --seed N                 seed of the fault draws (default 1)
+  --help`;
+
+const numeric = [
+  "port", "time-scale", "idle-timeout", "max-lifetime", "latency", "latency-jitter", "spike-rate", "spike-ms",
+  "error-rate", "error-status", "throttle-rate", "retry-after", "reset-rate", "drop-after-act-rate", "rate-limit", "seed",
+] as const;
+
+function fail(message: string): never {
+  process.stderr.write(`agb-emulator: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        ...Object.fromEntries(numeric.map((name) => [name, { type: "string" as const }])),
+        host: { type: "string" },
+        "api-key": { type: "string" },
+        "state-file": { type: "string" },
+        "label-semantics": { type: "string" },
+        "empty-labels": { type: "string" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const num = (name: (typeof numeric)[number]): number | undefined => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(n)) fail(`--${name} needs a number, got ${String(raw)}`);
+    return n;
+  };
+  const semantics = values["label-semantics"] ?? "replace";
+  if (semantics !== "replace" && semantics !== "merge") fail(`--label-semantics is "replace" or "merge"`);
+  const empty = values["empty-labels"] ?? "accept";
+  if (empty !== "accept" && empty !== "reject") fail(`--empty-labels is "accept" or "reject"`);
+
+  const faults: FaultConfigInput = {
+    latencyMs: num("latency"),
+    latencyJitterMs: num("latency-jitter"),
+    spikeRate: num("spike-rate"),
+    spikeMs: num("spike-ms"),
+    errorRate: num("error-rate"),
+    errorStatus: num("error-status"),
+    throttleRate: num("throttle-rate"),
+    retryAfterSeconds: num("retry-after"),
+    resetRate: num("reset-rate"),
+    dropAfterActRate: num("drop-after-act-rate"),
+    rateLimitPerSecond: num("rate-limit"),
+    seed: num("seed"),
+  };
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      host: values.host as string | undefined,
+      port: num("port") ?? 0,
+      apiKey: (values["api-key"] as string | undefined) ?? process.env.AGB_EMULATOR_API_KEY,
+      stateFile: values["state-file"] as string | undefined,
+      timeScale: num("time-scale"),
+      defaultIdleSeconds: num("idle-timeout"),
+      maxLifetimeSeconds: num("max-lifetime"),
+      labelSemantics: semantics,
+      emptyLabels: empty,
+      faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  process.stdout.write(`agb-emulator listening on ${emulator.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`agb-emulator: ${signal}, shutting down\n`);
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+void main();

@@ -1,0 +1,219 @@
+import type { z } from "zod";
+import {
+  createSessionDataSchema,
+  decodeLabels,
+  encodeLabels,
+  FINISHED_STATUS,
+  getLabelDataSchema,
+  getSessionDataSchema,
+  listSessionDataSchema,
+  sessionInfoDataSchema,
+  type Envelope,
+  type OperationName,
+} from "../../wire/protocol";
+import { mergeClientOptions, type ClientOptions, type ClientOptionsInput } from "./clientOptions";
+import { AgbApiError, AgbResponseShapeError, AgbTimeoutError, isNotFound } from "./errors";
+import { Transport } from "./transport";
+
+export type Labels = Record<string, string>;
+
+export interface CreateSessionRequest {
+  imageId: string;
+  labels?: Labels;
+  /** Idle-release timeout, in seconds. */
+  idleReleaseTimeout?: number;
+  policyId?: string;
+  contextId?: string;
+}
+
+export interface CreatedSession {
+  sessionId: string;
+  resourceUrl?: string;
+  appInstanceId?: string;
+  resourceId?: string;
+  linkUrl?: string;
+  wsUrl?: string;
+  requestId?: string;
+}
+
+export interface SessionDetails {
+  sessionId: string;
+  status?: string;
+  resourceUrl?: string;
+  appInstanceId?: string;
+  resourceId?: string;
+  linkUrl?: string;
+  wsUrl?: string;
+}
+
+export interface SessionSummary {
+  sessionId: string;
+  status?: string;
+}
+
+/** One method per operation of the AGB session API. */
+export class AgbClient {
+  readonly options: ClientOptions;
+  private readonly transport: Transport;
+
+  constructor(options: ClientOptionsInput = {}) {
+    this.options = mergeClientOptions(options);
+    this.transport = new Transport(this.options);
+  }
+
+  get stats() {
+    return this.transport.stats;
+  }
+
+  async createSession(request: CreateSessionRequest): Promise<CreatedSession> {
+    const envelope = await this.transport.call("createSession", {
+      imageId: request.imageId,
+      labels: request.labels && Object.keys(request.labels).length > 0 ? encodeLabels(request.labels) : undefined,
+      timeout: request.idleReleaseTimeout,
+      mcpPolicyId: request.policyId,
+      contextId: request.contextId,
+    });
+    const data = parseData("createSession", envelope, createSessionDataSchema);
+    if (data.success === false || !data.sessionId) {
+      throw new AgbApiError({
+        operation: "createSession",
+        code: envelope.code ?? undefined,
+        requestId: envelope.requestId ?? undefined,
+        apiMessage: data.errMsg ?? "the service created no session",
+      });
+    }
+    return {
+      sessionId: data.sessionId,
+      resourceUrl: data.resourceUrl ?? undefined,
+      appInstanceId: data.appInstanceId ?? undefined,
+      resourceId: data.resourceId ?? undefined,
+      linkUrl: data.linkUrl ?? undefined,
+      wsUrl: data.wsUrl ?? undefined,
+      requestId: envelope.requestId ?? undefined,
+    };
+  }
+
+  async getSession(sessionId: string): Promise<SessionDetails> {
+    const envelope = await this.transport.call("getSession", { sessionId });
+    const data = parseData("getSession", envelope, getSessionDataSchema);
+    return {
+      sessionId: data.sessionId,
+      status: data.status ?? undefined,
+      resourceUrl: data.resourceUrl ?? undefined,
+      appInstanceId: data.appInstanceId ?? undefined,
+      resourceId: data.resourceId ?? undefined,
+      linkUrl: data.linkUrl ?? undefined,
+      wsUrl: data.wsUrl ?? undefined,
+    };
+  }
+
+  /** The session's status; `FINISH` once released. */
+  async getSessionStatus(sessionId: string): Promise<string | undefined> {
+    const envelope = await this.transport.call("getSessionInfo", { sessionId });
+    const data = parseData("getSessionInfo", envelope, sessionInfoDataSchema);
+    return data.status ?? data.Status ?? undefined;
+  }
+
+  /** Sends the full label map; the service's merge-or-replace behaviour is the caller's concern. */
+  async setLabels(sessionId: string, labels: Labels): Promise<void> {
+    await this.transport.call("setLabel", { sessionId, Labels: encodeLabels(labels) });
+  }
+
+  /** Every label of the session, all pages followed. */
+  async getLabels(sessionId: string): Promise<Labels> {
+    const labels: Labels = {};
+    let nextToken: string | undefined;
+    const seen = new Set<string>();
+    do {
+      const envelope = await this.transport.call("getLabel", { sessionId, nextToken });
+      const data = parseData("getLabel", envelope, getLabelDataSchema.nullable().optional()) ?? {};
+      Object.assign(labels, decodeLabels(data.labels));
+      nextToken = data.nextToken || undefined;
+      if (nextToken && seen.has(nextToken)) throw loopError("getLabel", envelope);
+      if (nextToken) seen.add(nextToken);
+    } while (nextToken);
+    return labels;
+  }
+
+  /** Sessions carrying every given label, all pages followed. */
+  async listSessions(filter: Labels = {}, options: { includeAll?: boolean } = {}): Promise<SessionSummary[]> {
+    const out: SessionSummary[] = [];
+    let nextToken: string | undefined;
+    const seen = new Set<string>();
+    do {
+      const envelope = await this.transport.call("listSession", {
+        labels: encodeLabels(filter),
+        maxResults: this.options.listPageSize,
+        nextToken,
+        isAll: options.includeAll ? true : undefined,
+      });
+      const items = parseData("listSession", envelope, listSessionDataSchema) ?? [];
+      for (const item of items) out.push({ sessionId: item.sessionId, status: item.sessionStatus ?? undefined });
+      nextToken = envelope.nextToken || undefined;
+      if (nextToken && seen.has(nextToken)) throw loopError("listSession", envelope);
+      if (nextToken) seen.add(nextToken);
+    } while (nextToken);
+    return out;
+  }
+
+  async releaseSessionAsync(sessionId: string): Promise<void> {
+    await this.transport.call("releaseSessionAsync", { sessionId });
+  }
+
+  async releaseSession(sessionId: string): Promise<void> {
+    await this.transport.call("releaseSession", { sessionId });
+  }
+
+  async refreshSessionIdleTime(sessionId: string): Promise<void> {
+    await this.transport.call("refreshSessionIdleTime", { sessionId });
+  }
+
+  /**
+   * Releases and waits until the service reports the session gone (not-found
+   * or FINISH). A session that is already gone counts as released.
+   * Returns the number of status polls made.
+   */
+  async releaseAndWait(sessionId: string): Promise<number> {
+    try {
+      await this.releaseSessionAsync(sessionId);
+    } catch (error) {
+      if (isNotFound(error)) return 0;
+      throw error;
+    }
+    const deadline = Date.now() + this.options.releaseTimeoutMs;
+    for (let polls = 1; ; polls++) {
+      try {
+        const status = await this.getSessionStatus(sessionId);
+        if (status === FINISHED_STATUS) return polls;
+      } catch (error) {
+        if (isNotFound(error)) return polls;
+        throw error;
+      }
+      if (Date.now() + this.options.releasePollIntervalMs > deadline) {
+        throw new AgbTimeoutError(
+          { operation: "releaseSessionAsync" },
+          `session ${sessionId} was still not released after ${this.options.releaseTimeoutMs} ms`,
+        );
+      }
+      await this.options.retry.sleep(this.options.releasePollIntervalMs);
+    }
+  }
+}
+
+function parseData<S extends z.ZodTypeAny>(operation: OperationName, envelope: Envelope, schema: S): z.infer<S> {
+  const result = schema.safeParse(envelope.data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `data.${issue.path.join(".")}` : "data";
+  throw new AgbResponseShapeError(
+    { operation, requestId: envelope.requestId ?? undefined },
+    `unexpected answer shape at ${where}: ${issue?.message ?? "invalid"}`,
+  );
+}
+
+function loopError(operation: OperationName, envelope: Envelope): AgbResponseShapeError {
+  return new AgbResponseShapeError(
+    { operation, requestId: envelope.requestId ?? undefined },
+    "the service repeated a page token; stopped following pages",
+  );
+}

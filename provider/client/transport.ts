@@ -1,0 +1,163 @@
+import http from "node:http";
+import https from "node:https";
+import axios, { AxiosError, type AxiosInstance } from "axios";
+import { envelopeSchema, isNotFoundAnswer, OPERATIONS, type Envelope, type OperationName } from "../../wire/protocol";
+import type { ClientOptions } from "./clientOptions";
+import {
+  AgbApiError,
+  AgbAuthError,
+  AgbNetworkError,
+  AgbNotFoundError,
+  AgbResponseShapeError,
+  redactSecrets,
+} from "./errors";
+import { RateLimiter } from "./rateLimiter";
+import { parseRetryAfter } from "./retry/classifyError";
+import { withRetry } from "./retry/withRetry";
+
+export type Params = Record<string, string | number | boolean | undefined>;
+
+export interface CallStats {
+  /** HTTP attempts made, retries included. */
+  attempts: number;
+  retries: number;
+}
+
+/** Codes that prove the request never left this machine. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const BODY_EXCERPT_CHARS = 200;
+
+/**
+ * Sends one API operation: places each parameter where the protocol says,
+ * adds auth, unwraps the envelope into data or a typed error, and retries what
+ * is safe to retry. Requests go through a shared rate limiter.
+ */
+export class Transport {
+  readonly stats: CallStats = { attempts: 0, retries: 0 };
+  private readonly http: AxiosInstance;
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly options: ClientOptions) {
+    this.http = axios.create({
+      baseURL: options.endpoint,
+      timeout: options.timeoutMs,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      httpAgent: new http.Agent({ keepAlive: true }),
+      httpsAgent: new https.Agent({ keepAlive: true }),
+      headers: { "Content-Type": "application/json" },
+    });
+    this.limiter = new RateLimiter(options.rateLimit);
+  }
+
+  async call(operationName: OperationName, params: Params): Promise<Envelope> {
+    const retry = {
+      ...this.options.retry,
+      onRetry: (info: Parameters<NonNullable<ClientOptions["retry"]["onRetry"]>>[0]) => {
+        this.stats.retries++;
+        this.options.retry.onRetry?.(info);
+      },
+    };
+    return withRetry(operationName, () => this.limiter.run(() => this.attempt(operationName, params)), retry);
+  }
+
+  private async attempt(operationName: OperationName, params: Params): Promise<Envelope> {
+    const spec = OPERATIONS[operationName];
+    const query: Record<string, string> = {};
+    const body: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      if (spec.query.includes(key)) query[key] = String(value);
+      else if (spec.body.includes(key)) body[key] = value;
+      else throw new Error(`internal: ${key} is not a parameter of ${operationName}`);
+    }
+    const headers: Record<string, string> = {};
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+
+    this.stats.attempts++;
+    let response;
+    try {
+      response = await this.http.request<string>({
+        method: spec.method,
+        url: spec.path,
+        params: query,
+        data: spec.method === "POST" ? body : undefined,
+        headers,
+      });
+    } catch (error) {
+      throw this.networkError(operationName, error);
+    }
+
+    const requestIdHeader = headerValue(response.headers["x-request-id"]);
+    const retryAfterMs = parseRetryAfter(headerValue(response.headers["retry-after"]));
+    const text = typeof response.data === "string" ? response.data : "";
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      const details = { operation: operationName, status: response.status, requestId: requestIdHeader, retryAfterMs };
+      // A proxy's HTML error page on a 5xx or 429 is still that status, worth a retry.
+      if (response.status >= 500 || response.status === 429) {
+        throw new AgbApiError({ ...details, apiMessage: `non-JSON answer: ${this.excerpt(text)}` });
+      }
+      throw new AgbResponseShapeError(
+        { ...details, bodyExcerpt: this.excerpt(text) },
+        `the answer is not JSON: ${this.excerpt(text)}`,
+      );
+    }
+    const envelope = envelopeSchema.safeParse(parsed);
+    if (!envelope.success) {
+      const details = { operation: operationName, status: response.status, requestId: requestIdHeader, retryAfterMs };
+      if (response.status >= 500 || response.status === 429) {
+        throw new AgbApiError({ ...details, apiMessage: "answer without an AGB envelope" });
+      }
+      throw new AgbResponseShapeError(
+        { ...details, bodyExcerpt: this.excerpt(text) },
+        `the answer is not an AGB envelope (${envelope.error.issues[0]?.message ?? "bad shape"})`,
+      );
+    }
+    const data = envelope.data;
+    if (response.status < 400 && data.success) return data;
+
+    const details = {
+      operation: operationName,
+      status: response.status,
+      code: data.code ?? undefined,
+      requestId: data.requestId ?? requestIdHeader,
+      apiMessage: data.message ? redactSecrets(data.message, this.secrets()) : undefined,
+      retryAfterMs,
+    };
+    if (isNotFoundAnswer(data.code, data.message)) throw new AgbNotFoundError(details);
+    if (response.status === 401 || response.status === 403) throw new AgbAuthError(details);
+    throw new AgbApiError(details);
+  }
+
+  private networkError(operation: OperationName, error: unknown): AgbNetworkError {
+    const code = error instanceof AxiosError ? error.code : undefined;
+    const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
+    const networkCode = code === "ERR_NETWORK" || code === undefined ? (cause?.code ?? code) : code;
+    const notSent = networkCode !== undefined && NOT_SENT_CODES.has(networkCode);
+    const message = error instanceof Error ? redactSecrets(error.message, this.secrets()) : "network failure";
+    // The axios error holds the request config, headers included: keep only its text as the cause.
+    return new AgbNetworkError(
+      { operation, notSent, networkCode, cause: new Error(message) },
+      `${networkCode ?? "network error"}: ${message}`,
+    );
+  }
+
+  private excerpt(text: string): string {
+    return JSON.stringify(redactSecrets(text.slice(0, BODY_EXCERPT_CHARS), this.secrets()));
+  }
+
+  private secrets(): string[] {
+    return this.options.apiKey ? [this.options.apiKey] : [];
+  }
+}
+
+function headerValue(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && typeof value[0] === "string") return value[0];
+  return undefined;
+}
