@@ -1,0 +1,129 @@
+import fs from "node:fs";
+import path from "node:path";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "./pulumiCli";
+
+export interface StackSpec {
+  /** Example program directory under examples/ (compiled into dist/examples). */
+  example: string;
+  project?: string;
+  stack: string;
+  /** Plain stack config, namespaced keys (e.g. "agb:endpoint"). */
+  config?: Record<string, string>;
+  /** Secret stack config. */
+  secretConfig?: Record<string, string>;
+  /** Where state lives; defaults to .work/state. */
+  stateDir?: string;
+  cliDir: string;
+  env?: Record<string, string>;
+}
+
+export type Action = "up" | "preview" | "refresh" | "destroy" | "export" | "outputs";
+
+export interface ActionResult {
+  action: Action;
+  ok: boolean;
+  /** Resource operation counts, e.g. { create: 3, update: 1, same: 2 }. */
+  changes: Record<string, number>;
+  outputs: Record<string, unknown>;
+  /** Everything the CLI printed. */
+  log: string;
+  error?: string;
+  /** `pulumi stack export` text, for action "export". */
+  exported?: string;
+  ms: number;
+}
+
+/**
+ * Runs one CLI action on an example stack. The example's module is the inline
+ * program (Automation API), loaded fresh each run so it sees the current
+ * config; the engine, the CLI, the dynamic-provider plugin and the emulator
+ * are all real.
+ */
+export async function runAction(spec: StackSpec, action: Action): Promise<ActionResult> {
+  const started = Date.now();
+  const stack = await openStack(spec);
+  const lines: string[] = [];
+  const onOutput = (text: string) => lines.push(text);
+  const result: ActionResult = { action, ok: true, changes: {}, outputs: {}, log: "", ms: 0 };
+  try {
+    switch (action) {
+      case "up": {
+        const up = await stack.up({ onOutput, color: "never" });
+        result.changes = countChanges(up.summary.resourceChanges);
+        result.outputs = plainOutputs(up.outputs);
+        break;
+      }
+      case "preview": {
+        const preview = await stack.preview({ onOutput, color: "never", diff: true });
+        result.changes = countChanges(preview.changeSummary);
+        break;
+      }
+      case "refresh": {
+        const refresh = await stack.refresh({ onOutput, color: "never" });
+        result.changes = countChanges(refresh.summary.resourceChanges);
+        break;
+      }
+      case "destroy": {
+        const destroy = await stack.destroy({ onOutput, color: "never" });
+        result.changes = countChanges(destroy.summary.resourceChanges);
+        break;
+      }
+      case "export": {
+        result.exported = JSON.stringify(await stack.exportStack());
+        break;
+      }
+      case "outputs": {
+        result.outputs = plainOutputs(await stack.outputs());
+        break;
+      }
+    }
+  } catch (error) {
+    result.ok = false;
+    result.error = error instanceof Error ? error.message : String(error);
+  }
+  result.log = lines.join("");
+  result.ms = Date.now() - started;
+  return result;
+}
+
+async function openStack(spec: StackSpec): Promise<Stack> {
+  const project = spec.project ?? `agb-${spec.example.replace(/[^a-z0-9]+/gi, "-")}`;
+  const stateDir = spec.stateDir ?? path.join(WORK_ROOT, "state");
+  const workDir = path.join(WORK_ROOT, "projects", project);
+  fs.mkdirSync(workDir, { recursive: true });
+  const programModule = path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
+  const env = pulumiEnv(spec.cliDir, stateDir, spec.env);
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    {
+      stackName: spec.stack,
+      projectName: project,
+      program: async () => {
+        delete require.cache[require.resolve(programModule)];
+        return require(programModule);
+      },
+    },
+    {
+      workDir,
+      envVars: env,
+      pulumiCommand,
+      projectSettings: { name: project, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
+    },
+  );
+  const config: Record<string, { value: string; secret?: boolean }> = {};
+  for (const [key, value] of Object.entries(spec.config ?? {})) config[key] = { value };
+  for (const [key, value] of Object.entries(spec.secretConfig ?? {})) config[key] = { value, secret: true };
+  if (Object.keys(config).length > 0) await stack.setAllConfig(config);
+  return stack;
+}
+
+function countChanges(summary: Record<string, number | undefined> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, count] of Object.entries(summary ?? {})) if (count) out[kind] = count;
+  return out;
+}
+
+function plainOutputs(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { keyProblem, LABEL_LIMITS, valueProblem } from "../../wire/labelLimits";
+
+/**
+ * A label map as a user declares it: a plain object of non-empty string values
+ * under well-formed keys. Each bad entry yields its own issue, with the key in
+ * the issue's path, so `check` can name every offending label at once.
+ */
+export const labelMapSchema = z
+  .record(z.string(), z.unknown(), { error: "labels must be an object of string values" })
+  .superRefine((labels, ctx) => {
+    const entries = Object.entries(labels);
+    if (entries.length > LABEL_LIMITS.maxLabels) {
+      ctx.addIssue({
+        code: "custom",
+        message: `at most ${LABEL_LIMITS.maxLabels} labels per session, got ${entries.length}`,
+      });
+    }
+    for (const [key, value] of entries) {
+      const keyIssue = keyProblem(key);
+      if (keyIssue) {
+        ctx.addIssue({ code: "custom", path: [key], message: `${keyIssue} (key ${JSON.stringify(key)})` });
+        continue;
+      }
+      if (typeof value !== "string") {
+        const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+        ctx.addIssue({ code: "custom", path: [key], message: `a label value must be a string, got ${got}` });
+        continue;
+      }
+      const valueIssue = valueProblem(value);
+      if (valueIssue) ctx.addIssue({ code: "custom", path: [key], message: valueIssue });
+    }
+  })
+  .transform((labels) => labels as Record<string, string>);
+
+export type LabelMap = Record<string, string>;

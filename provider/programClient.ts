@@ -1,0 +1,17 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AgbClient } from "./client/AgbClient";
+import type { ClientOptionsInput } from "./client/clientOptions";
+import { resolveClientOptions } from "./client/resolveClientOptions";
+
+/**
+ * A client for use inside a Pulumi program (queries), configured like the
+ * provider: explicit options, then stack config `agb:*`, then `AGB_*` env.
+ * Raw config is read so that a secret API key is used without being logged.
+ */
+export function programClient(options: ClientOptionsInput = {}): AgbClient {
+  const config: Record<string, string | undefined> = {};
+  for (const key of ["agb:apiKey", "agb:endpoint", "agb:timeoutMs", "agb:maxConcurrentRequests", "agb:maxRequestsPerSecond"]) {
+    config[key] = pulumi.runtime.getConfig(key);
+  }
+  return new AgbClient(resolveClientOptions(options, config));
+}

@@ -1,0 +1,278 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { FINISHED_STATUS } from "../../wire/protocol";
+import { AgbApiError, AgbValidationError, isNotFound } from "../client/errors";
+import { attributeObserved } from "../labels/attributeObserved";
+import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
+import { desiredLabels } from "../labels/desiredLabels";
+import { labelsEqual } from "../labels/labelsEqual";
+import { labelsToWrite } from "../labels/labelsToWrite";
+import { policyViolations, type LabelPolicy } from "../labels/labelPolicy";
+import { toCheckFailures, type CheckFailure } from "../labels/toCheckFailures";
+import type { LabelMap } from "../labels/labelMapSchema";
+import { createSessionOnce } from "./createSessionOnce";
+import { ProviderError, SessionInitError } from "./providerError";
+import { currentClient, currentSettings } from "./runtimeState";
+import { REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, sessionInputsSchema } from "./sessionInputs";
+import {
+  checkedInputsOf,
+  sessionDetailsOf,
+  withoutUndefined,
+  type SessionCheckedInputs,
+  type SessionState,
+} from "./sessionState";
+import { containsUnknown, isUnknown } from "./unknowns";
+import type { ProviderSettings } from "./providerSettings";
+
+type Props = Record<string, unknown>;
+
+/** The Session provider's logic; loaded from the installed package at call time. */
+export const sessionProviderImpl = {
+  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    const failures: CheckFailure[] = [];
+    let settings: ProviderSettings;
+    try {
+      settings = currentSettings();
+    } catch (error) {
+      if (error instanceof AgbValidationError) {
+        return { inputs: news, failures: [{ property: error.property, reason: `stack config ${error.message}` }] };
+      }
+      throw error;
+    }
+    for (const key of Object.keys(news)) {
+      if (!SESSION_INPUT_KEYS.has(key) && key !== "defaultLabels") {
+        failures.push({
+          property: key,
+          reason: `unknown property "${key}"; a Session takes imageId, labels, idleReleaseTimeout, policyId, adoptSessionId and labelPolicy`,
+        });
+      }
+    }
+    // Values not yet known in a preview are checked when they are known.
+    const known: Props = {};
+    for (const key of SESSION_INPUT_KEYS) {
+      if (key === "__provider" || key === "effectiveLabels" || isUnknown(news[key])) continue;
+      if (key === "labels" && isPlainObject(news.labels)) {
+        known.labels = Object.fromEntries(Object.entries(news.labels).filter(([, v]) => !isUnknown(v)));
+      } else if (news[key] !== undefined) known[key] = news[key];
+    }
+    const parsed = sessionInputsSchema.safeParse(known);
+    if (!parsed.success) failures.push(...toCheckFailures(parsed.error));
+    if (failures.length > 0 || !parsed.success) return { inputs: news, failures };
+
+    const input = parsed.data;
+    const desired = desiredLabels(settings.defaultLabels, input.labels ?? undefined);
+    if (!containsUnknown(news.labels)) {
+      const violations = [
+        ...describeViolations(desired, settings.policy, "stack config agb:labelPolicy"),
+        ...describeViolations(desired, input.labelPolicy ?? undefined, "the labelPolicy input"),
+      ];
+      if (violations.length > 0) return { inputs: news, failures: [{ property: "labels", reason: violations.join("; ") }] };
+    }
+    const inputs: Props = withoutUndefined({
+      imageId: isUnknown(news.imageId) ? news.imageId : input.imageId,
+      labels: containsUnknown(news.labels) ? news.labels : (input.labels ?? {}),
+      defaultLabels: settings.defaultLabels,
+      idleReleaseTimeout: news.idleReleaseTimeout === undefined ? undefined : (input.idleReleaseTimeout ?? news.idleReleaseTimeout),
+      policyId: isUnknown(news.policyId) ? news.policyId : input.policyId,
+      adoptSessionId: isUnknown(news.adoptSessionId) ? news.adoptSessionId : input.adoptSessionId,
+      labelPolicy: input.labelPolicy,
+      // Kept as given: it is how a secret label value makes the effectiveLabels output secret too.
+      effectiveLabels: news.effectiveLabels,
+    });
+    return { inputs };
+  },
+
+  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]));
+    const labelsChanged =
+      containsUnknown(news.labels) ||
+      !labelsEqual(
+        desiredLabels(olds.defaultLabels as LabelMap, olds.labels as LabelMap),
+        desiredLabels(news.defaultLabels as LabelMap, news.labels as LabelMap),
+      );
+    const bookkeepingChanged =
+      !sameValue(olds.labelPolicy, news.labelPolicy) ||
+      !labelsEqual((olds.labels as LabelMap) ?? {}, (news.labels as LabelMap) ?? {}) ||
+      !labelsEqual((olds.defaultLabels as LabelMap) ?? {}, (news.defaultLabels as LabelMap) ?? {});
+    return {
+      changes: replaces.length > 0 || labelsChanged || bookkeepingChanged,
+      replaces: [...replaces],
+      deleteBeforeReplace: false,
+    };
+  },
+
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const checked = inputs as unknown as SessionCheckedInputs;
+    const client = currentClient();
+    const desired = desiredLabels(checked.defaultLabels, checked.labels);
+    if (checked.adoptSessionId) return adopt(checked, desired);
+
+    let outcome;
+    try {
+      outcome = await createSessionOnce(client, {
+        imageId: checked.imageId,
+        labels: desired,
+        idleReleaseTimeout: checked.idleReleaseTimeout,
+        policyId: checked.policyId,
+      });
+    } catch (error) {
+      throw ProviderError.wrap("imageId", error, "could not create the session");
+    }
+    const state: SessionState = {
+      ...checkedInputsOf(checked),
+      ...sessionDetailsOf(outcome.session),
+      sessionId: outcome.session.sessionId,
+      effectiveLabels: { ...desired, [CREATE_TOKEN_LABEL]: outcome.token },
+      status: "RUNNING",
+      adopted: false,
+    };
+    return { id: outcome.session.sessionId, outs: withoutUndefined(state) };
+  },
+
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const client = currentClient();
+    const old = props as Partial<SessionState>;
+    let details;
+    let observed: LabelMap;
+    try {
+      details = await client.getSession(id);
+      if (details.status === FINISHED_STATUS) return gone();
+      observed = await client.getLabels(id);
+    } catch (error) {
+      if (isNotFound(error)) return gone();
+      throw ProviderError.wrap("labels", error, `could not read session ${id}`);
+    }
+    const settings = currentSettings();
+    const attributed = attributeObserved(observed, old.labels ?? {}, old.defaultLabels ?? {}, settings.ignore);
+    const state: SessionState = {
+      ...checkedInputsOf(old),
+      labels: attributed.own,
+      defaultLabels: attributed.defaults,
+      ...withoutUndefined(sessionDetailsOf(details)),
+      sessionId: id,
+      imageId: old.imageId ?? "",
+      effectiveLabels: observed,
+      adopted: old.adopted ?? false,
+    };
+    const inputs = { ...checkedInputsOf(state), effectiveLabels: {} };
+    return { id, props: withoutUndefined(state), inputs };
+  },
+
+  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const old = olds as unknown as SessionState;
+    const next = news as unknown as SessionCheckedInputs;
+    const desired = desiredLabels(next.defaultLabels, next.labels);
+    const current = old.effectiveLabels ?? desiredLabels(old.defaultLabels, old.labels);
+    const effectiveLabels = await writeLabels(id, desired, current);
+    return {
+      outs: withoutUndefined({ ...old, ...checkedInputsOf(next), sessionId: id, effectiveLabels } as SessionState),
+    };
+  },
+
+  async delete(id: string): Promise<void> {
+    try {
+      await currentClient().releaseAndWait(id);
+    } catch (error) {
+      throw ProviderError.wrap("sessionId", error, `could not release session ${id}`);
+    }
+  },
+};
+
+async function adopt(checked: SessionCheckedInputs, desired: LabelMap): Promise<pulumi.dynamic.CreateResult> {
+  const client = currentClient();
+  const id = checked.adoptSessionId as string;
+  let details;
+  let current: LabelMap;
+  try {
+    details = await client.getSession(id);
+    if (details.status === FINISHED_STATUS) throw new ProviderError("adoptSessionId", `session ${id} is already released`);
+    current = await client.getLabels(id);
+  } catch (error) {
+    if (isNotFound(error)) {
+      throw new ProviderError("adoptSessionId", `session ${id} does not exist (released, expired or never created)`, error);
+    }
+    throw ProviderError.wrap("adoptSessionId", error, `could not adopt session ${id}`);
+  }
+  const state: SessionState = {
+    ...checkedInputsOf(checked),
+    ...withoutUndefined(sessionDetailsOf(details)),
+    sessionId: id,
+    effectiveLabels: current,
+    adopted: true,
+  };
+  try {
+    state.effectiveLabels = await writeLabels(id, desired, current);
+  } catch (error) {
+    throw new SessionInitError(id, withoutUndefined(state) as unknown as Record<string, unknown>, "labels", error);
+  }
+  return { id, outs: withoutUndefined(state) };
+}
+
+/**
+ * Makes the session carry `desired` plus the labels others own. One SetLabel
+ * when anything differs; when keys are removed, one GetLabel checks that the
+ * service really dropped them, since whether SetLabel replaces or merges the
+ * set is not documented.
+ */
+async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Promise<LabelMap> {
+  const client = currentClient();
+  const target = labelsToWrite(desired, current, currentSettings().ignore);
+  if (labelsEqual(target, current)) return current;
+  const removed = Object.keys(current).filter((key) => !(key in target));
+  try {
+    await client.setLabels(id, target);
+  } catch (error) {
+    if (isNotFound(error)) {
+      throw new ProviderError(
+        "labels",
+        `session ${id} no longer exists (expired or released outside Pulumi); its labels were not changed. ` +
+          "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again",
+        error,
+      );
+    }
+    if (Object.keys(target).length === 0 && error instanceof AgbApiError && error.status !== undefined && error.status < 500) {
+      throw new ProviderError(
+        "labels",
+        `AGB refused an empty label set, so the last labels (${Object.keys(current).join(", ")}) cannot be removed; ` +
+          "keep at least one label on the session",
+        error,
+      );
+    }
+    throw ProviderError.wrap("labels", error, `could not set the labels of session ${id}`);
+  }
+  if (removed.length === 0) return target;
+  let after: LabelMap;
+  try {
+    after = await client.getLabels(id);
+  } catch (error) {
+    throw ProviderError.wrap("labels", error, `labels of session ${id} were set but could not be read back`);
+  }
+  const kept = removed.filter((key) => key in after);
+  if (kept.length > 0) {
+    throw new ProviderError(
+      "labels",
+      `AGB kept label(s) ${kept.join(", ")} on session ${id} after SetLabel: the service merges label sets, ` +
+        "so a label cannot be removed through the API. Put the label back in the program, or replace the session",
+    );
+  }
+  return after;
+}
+
+function gone(): pulumi.dynamic.ReadResult {
+  return { id: "", props: {} };
+}
+
+function describeViolations(labels: LabelMap, policy: LabelPolicy | undefined, source: string): string[] {
+  if (!policy) return [];
+  return policyViolations(labels, policy).map(
+    (v) => `label policy (${source}) rule ${v.rule}${v.key ? ` on key "${v.key}"` : ""}: ${v.message}`,
+  );
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (isUnknown(b)) return false;
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

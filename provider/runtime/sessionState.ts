@@ -1,0 +1,57 @@
+import type { CreatedSession, SessionDetails } from "../client/AgbClient";
+import type { LabelMap } from "../labels/labelMapSchema";
+import type { LabelPolicy } from "../labels/labelPolicy";
+
+/** A Session's checked inputs, as stored in state. */
+export interface SessionCheckedInputs {
+  imageId: string;
+  labels: LabelMap;
+  /** The stack's default labels in force when the inputs were checked. */
+  defaultLabels: LabelMap;
+  idleReleaseTimeout?: number;
+  policyId?: string;
+  adoptSessionId?: string;
+  labelPolicy?: LabelPolicy;
+}
+
+/** A Session's outputs: its inputs plus what the service told us. */
+export interface SessionState extends SessionCheckedInputs {
+  sessionId: string;
+  /** Every label on the session as last read or written. */
+  effectiveLabels: LabelMap;
+  status?: string;
+  resourceUrl?: string;
+  appInstanceId?: string;
+  resourceId?: string;
+  linkUrl?: string;
+  wsUrl?: string;
+  /** True when the stack adopted an existing session instead of creating it. */
+  adopted: boolean;
+}
+
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+export function sessionDetailsOf(details: CreatedSession | SessionDetails): Partial<SessionState> {
+  return {
+    status: "status" in details ? details.status : undefined,
+    resourceUrl: details.resourceUrl,
+    appInstanceId: details.appInstanceId,
+    resourceId: details.resourceId,
+    linkUrl: details.linkUrl,
+    wsUrl: details.wsUrl,
+  };
+}
+
+export function checkedInputsOf(state: Partial<SessionState>): SessionCheckedInputs {
+  return withoutUndefined({
+    imageId: state.imageId ?? "",
+    labels: state.labels ?? {},
+    defaultLabels: state.defaultLabels ?? {},
+    idleReleaseTimeout: state.idleReleaseTimeout,
+    policyId: state.policyId,
+    adoptSessionId: state.adoptSessionId,
+    labelPolicy: state.labelPolicy,
+  });
+}
