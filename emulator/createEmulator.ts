@@ -254,7 +254,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   async function control(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) {
     const route = `${req.method ?? "GET"} ${url.pathname}`;
-    let body: Record<string, unknown> = {};
+    let body: Record<string, unknown>;
     try {
       body = req.method === "POST" ? await readJsonBody(req) : (req.resume(), {});
     } catch (error) {

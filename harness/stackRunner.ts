@@ -100,7 +100,9 @@ async function openStack(spec: StackSpec): Promise<Stack> {
       stackName: spec.stack,
       projectName: project,
       program: async () => {
+        // A fresh load each run, so the program sees the config of this run.
         delete require.cache[require.resolve(programModule)];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         return require(programModule);
       },
     },

@@ -1,0 +1,24 @@
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/createEmulator";
+
+/**
+ * An emulator on an ephemeral loopback port for one test suite: started in
+ * beforeAll, reset before each test, closed after the suite.
+ */
+export function useEmulator(options: EmulatorOptions = {}): { current: RunningEmulator } {
+  const holder = {} as { current: RunningEmulator };
+  beforeAll(async () => {
+    holder.current = await startEmulator(options);
+  });
+  afterAll(async () => {
+    await holder.current?.close();
+  });
+  return holder;
+}
+
+/** Retry options for tests: real backoff logic, near-zero sleeps. */
+export const FAST_RETRY = {
+  baseDelayMs: 1,
+  maxDelayMs: 5,
+  maxRetryAfterMs: 20,
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+};

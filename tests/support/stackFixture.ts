@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { ensurePulumiCli, REPO_ROOT, WORK_ROOT } from "../../harness/pulumiCli";
+import type { Action, ActionResult, StackSpec } from "../../harness/stackRunner";
+
+let cachedCliDir: string | undefined;
+
+/** The Pulumi CLI directory, built on first use when it is not on PATH. */
+export function pulumiCliDir(): string {
+  cachedCliDir ??= ensurePulumiCli();
+  return cachedCliDir;
+}
+
+export type StackOptions = Omit<StackSpec, "cliDir" | "stateDir"> & { stateDir?: string };
+
+/**
+ * A stack of one example program, driven by the real CLI in a child process
+ * (dist/harness/stackCli.js, so run `npm run build` first). State lives in a
+ * per-suite directory under .work/.
+ */
+export class StackFixture {
+  constructor(private options: StackOptions & { suite: string }) {}
+
+  setConfig(config: Record<string, string>): void {
+    this.options = { ...this.options, config: { ...this.options.config, ...config } };
+  }
+
+  async run(action: Action, env: Record<string, string> = {}): Promise<ActionResult> {
+    const spec: StackSpec = {
+      ...this.options,
+      cliDir: pulumiCliDir(),
+      stateDir: this.options.stateDir ?? path.join(WORK_ROOT, `state-${this.options.suite}`),
+      env: { ...this.options.env, ...env },
+    };
+    const script = path.join(REPO_ROOT, "dist", "harness", "stackCli.js");
+    const stdout = await new Promise<string>((resolve) => {
+      execFile(process.execPath, [script, JSON.stringify(spec), action], { maxBuffer: 256 * 1024 * 1024, cwd: REPO_ROOT }, (_e, out) =>
+        resolve(out),
+      );
+    });
+    const lastLine = stdout.trim().split("\n").pop() ?? "{}";
+    return JSON.parse(lastLine) as ActionResult;
+  }
+
+  /** Like run, but fails the test with the CLI's log when the action fails. */
+  async runOk(action: Action, env: Record<string, string> = {}): Promise<ActionResult> {
+    const result = await this.run(action, env);
+    if (!result.ok) throw new Error(`pulumi ${action} failed: ${result.error}\n${result.log}`);
+    return result;
+  }
+}
