@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { ensurePulumiCli, REPO_ROOT, WORK_ROOT } from "../../harness/pulumiCli";
+import { ensurePulumiCli, WORK_ROOT } from "../../harness/pulumiCli";
+import { runStackAction } from "../../harness/runStackAction";
 import type { Action, ActionResult, StackSpec } from "../../harness/stackRunner";
 
 let cachedCliDir: string | undefined;
@@ -32,14 +32,7 @@ export class StackFixture {
       stateDir: this.options.stateDir ?? path.join(WORK_ROOT, `state-${this.options.suite}`),
       env: { ...this.options.env, ...env },
     };
-    const script = path.join(REPO_ROOT, "dist", "harness", "stackCli.js");
-    const stdout = await new Promise<string>((resolve) => {
-      execFile(process.execPath, [script, JSON.stringify(spec), action], { maxBuffer: 256 * 1024 * 1024, cwd: REPO_ROOT }, (_e, out) =>
-        resolve(out),
-      );
-    });
-    const lastLine = stdout.trim().split("\n").pop() ?? "{}";
-    return JSON.parse(lastLine) as ActionResult;
+    return runStackAction(spec, action);
   }
 
   /** Like run, but fails the test with the CLI's log when the action fails. */
