@@ -8,4 +8,5 @@ module.exports = {
   },
   moduleNameMapper: { "^pulumi-agb$": "<rootDir>/provider/index.ts" },
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
 };
