@@ -1,0 +1,55 @@
+import { labelMapSchema } from "../../../provider/labels/labelMapSchema";
+import { toCheckFailures } from "../../../provider/labels/toCheckFailures";
+import { z } from "zod";
+
+const inputs = z.object({ labels: labelMapSchema });
+
+function failuresOf(labels: unknown) {
+  const result = inputs.safeParse({ labels });
+  return result.success ? [] : toCheckFailures(result.error);
+}
+
+describe("labelMapSchema", () => {
+  it("accepts plain string labels, Unicode included", () => {
+    expect(labelMapSchema.parse({ project: "demo", 环境: "生产", "a/b.c_d-e": "x=y,z" })).toEqual({
+      project: "demo",
+      环境: "生产",
+      "a/b.c_d-e": "x=y,z",
+    });
+  });
+
+  it.each([
+    [{ "": "v" }, "empty"],
+    [{ "  ": "v" }, "blank"],
+    [{ k: "" }, "empty"],
+    [{ k: "   " }, "blank"],
+    [{ k: 3 }, "got number"],
+    [{ k: null }, "got null"],
+    [{ "a=b": "v" }, '"="'],
+    [{ "a\nb": "v" }, "control characters"],
+    [{ k: "line\nbreak" }, "control characters"],
+    [{ k: "\ud800" }, "lone surrogate"],
+    [{ k: "x".repeat(257) }, "at most 256"],
+  ])("refuses %j with a reason mentioning %s", (labels, fragment) => {
+    const failures = failuresOf(labels);
+    expect(failures).toHaveLength(1);
+    expect(failures[0].property).toBe("labels");
+    expect(failures[0].reason).toContain(fragment);
+  });
+
+  it("reports every bad label under one failure for the property", () => {
+    const failures = failuresOf({ "": "a", ok: "fine", b: "" });
+    expect(failures).toHaveLength(1);
+    expect(failures[0].reason.split(";").length).toBe(2);
+  });
+
+  it("refuses more labels than the limit", () => {
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, "v"]));
+    expect(failuresOf(many)[0].reason).toContain("at most 64 labels");
+  });
+
+  it("refuses arrays and non-objects", () => {
+    expect(failuresOf(["a"])).toHaveLength(1);
+    expect(failuresOf("a=b")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,44 @@
+import { sessionProviderImpl } from "../../../provider/runtime/sessionProviderImpl";
+import { UNKNOWN_VALUE } from "../../../provider/runtime/unknowns";
+
+const base = { imageId: "agb-code-space-1", labels: { env: "dev" }, defaultLabels: { team: "core" } };
+
+describe("Session diff (local, no API call)", () => {
+  it("reports no change for identical inputs", async () => {
+    expect(await sessionProviderImpl.diff("s-1", base, { ...base })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("treats {} and missing labels alike", async () => {
+    const a = { imageId: "i", labels: {} };
+    const b = { imageId: "i" };
+    expect((await sessionProviderImpl.diff("s-1", a, b)).changes).toBe(false);
+  });
+
+  it("updates in place for a label edit or a default change", async () => {
+    const labelEdit = await sessionProviderImpl.diff("s-1", base, { ...base, labels: { env: "prod" } });
+    expect(labelEdit).toMatchObject({ changes: true, replaces: [] });
+    const defaultEdit = await sessionProviderImpl.diff("s-1", base, { ...base, defaultLabels: { team: "web" } });
+    expect(defaultEdit).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("sees no change when a default and an own label repeat each other", async () => {
+    const olds = { imageId: "i", labels: { env: "dev" }, defaultLabels: { env: "dev" } };
+    expect((await sessionProviderImpl.diff("s-1", olds, { ...olds })).changes).toBe(false);
+  });
+
+  it("replaces for imageId, idleReleaseTimeout, policyId and adoptSessionId", async () => {
+    const result = await sessionProviderImpl.diff("s-1", base, {
+      ...base,
+      imageId: "agb-browser-use-1",
+      idleReleaseTimeout: 60,
+      policyId: "p",
+      adoptSessionId: "s-2",
+    });
+    expect(result.replaces).toEqual(["imageId", "idleReleaseTimeout", "policyId", "adoptSessionId"]);
+  });
+
+  it("assumes a change when a value is not known yet", async () => {
+    const result = await sessionProviderImpl.diff("s-1", base, { ...base, labels: { env: UNKNOWN_VALUE } });
+    expect(result).toMatchObject({ changes: true, replaces: [] });
+  });
+});
