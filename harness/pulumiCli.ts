@@ -2,7 +2,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/**
+ * The nearest directory above this file holding package.json: the repository
+ * both when compiled (dist/harness) and when loaded from source by ts-jest
+ * (harness/), where a fixed "../.." would point above the repository.
+ */
+export const REPO_ROOT = findRepoRoot(__dirname);
 /** Scratch space for stacks, state and logs; ignored by git. */
 export const WORK_ROOT = path.join(REPO_ROOT, ".work");
 
@@ -24,9 +29,14 @@ export function ensurePulumiCli(): string {
  * dynamic-provider plugin (shipped inside @pulumi/pulumi) on PATH, a local
  * file backend and a passphrase secrets provider, so no account is needed.
  */
-export function pulumiEnv(cliDir: string, stateDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function pulumiEnv(
+  cliDir: string,
+  stateDir: string,
+  extra: Record<string, string> = {},
+  projectDir: string = REPO_ROOT,
+): Record<string, string> {
   fs.mkdirSync(stateDir, { recursive: true });
-  const pluginDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] }));
+  const pluginDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir, REPO_ROOT] }));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith("AGB_")) env[key] = value;
@@ -42,4 +52,11 @@ export function pulumiEnv(cliDir: string, stateDir: string, extra: Record<string
     PULUMI_HOME: path.join(WORK_ROOT, "pulumi-home"),
     ...extra,
   };
+}
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, "..", "..");
+  }
 }

@@ -1,11 +1,16 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import type * as automation from "@pulumi/pulumi/automation";
 import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "./pulumiCli";
 
 export interface StackSpec {
   /** Example program directory under examples/ (compiled into dist/examples). */
   example: string;
+  /** A program module to run instead of the example (e.g. in a project made from the packed tarball). */
+  programPath?: string;
+  /** Project directory; defaults to .work/projects/<project>. The provider process runs here. */
+  workDir?: string;
   project?: string;
   stack: string;
   /** Plain stack config, namespaced keys (e.g. "agb:endpoint"). */
@@ -70,7 +75,14 @@ export async function runAction(spec: StackSpec, action: Action): Promise<Action
         break;
       }
       case "export": {
-        result.exported = JSON.stringify(await stack.exportStack());
+        // What a user sees from `pulumi stack export`. (The Automation API's
+        // exportStack passes --show-secrets, which would decrypt secrets.)
+        result.exported = execFileSync(path.join(spec.cliDir, "pulumi"), ["stack", "export", "--stack", spec.stack], {
+          cwd: stack.workspace.workDir,
+          env: { ...process.env, ...stack.workspace.envVars },
+          encoding: "utf8",
+          maxBuffer: 512 * 1024 * 1024,
+        });
         break;
       }
       case "outputs": {
@@ -87,13 +99,23 @@ export async function runAction(spec: StackSpec, action: Action): Promise<Action
   return result;
 }
 
-async function openStack(spec: StackSpec): Promise<Stack> {
+/**
+ * The Automation API of the project that owns the program: a program must
+ * register its resources through the same @pulumi/pulumi copy that runs it.
+ */
+function automationFor(workDir: string): typeof automation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve("@pulumi/pulumi/automation", { paths: [workDir, REPO_ROOT] }));
+}
+
+async function openStack(spec: StackSpec): Promise<automation.Stack> {
   const project = spec.project ?? `agb-${spec.example.replace(/[^a-z0-9]+/gi, "-")}`;
   const stateDir = spec.stateDir ?? path.join(WORK_ROOT, "state");
-  const workDir = path.join(WORK_ROOT, "projects", project);
+  const workDir = spec.workDir ?? path.join(WORK_ROOT, "projects", project);
   fs.mkdirSync(workDir, { recursive: true });
-  const programModule = path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
-  const env = pulumiEnv(spec.cliDir, stateDir, spec.env);
+  const programModule = spec.programPath ?? path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
+  const env = pulumiEnv(spec.cliDir, stateDir, spec.env, workDir);
+  const { LocalWorkspace, PulumiCommand } = automationFor(workDir);
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(
     {
