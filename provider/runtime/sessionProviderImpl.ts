@@ -161,7 +161,24 @@ export const sessionProviderImpl = {
     const old = olds as unknown as SessionState;
     const next = news as unknown as SessionCheckedInputs;
     const desired = desiredLabels(next.defaultLabels, next.labels);
-    const current = old.effectiveLabels ?? desiredLabels(old.defaultLabels, old.labels);
+    let current = old.effectiveLabels ?? desiredLabels(old.defaultLabels, old.labels);
+    const { ignore } = currentSettings();
+    if (ignore.keys.length > 0 || ignore.prefixes.length > 0) {
+      // Others may have written labels since the state was last refreshed: read them, or SetLabel would drop them.
+      try {
+        current = await currentClient().getLabels(id);
+      } catch (error) {
+        if (isNotFound(error)) {
+          throw new ProviderError(
+            "labels",
+            `session ${id} no longer exists (expired or released outside Pulumi); its labels were not changed. ` +
+              "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again",
+            error,
+          );
+        }
+        throw ProviderError.wrap("labels", error, `could not read the labels of session ${id}`);
+      }
+    }
     const effectiveLabels = await writeLabels(id, desired, current);
     return {
       outs: withoutUndefined({ ...old, ...checkedInputsOf(next), sessionId: id, effectiveLabels } as SessionState),

@@ -2,12 +2,18 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../..
 
 /**
  * An emulator on an ephemeral loopback port for one test suite: started in
- * beforeAll, reset before each test, closed after the suite.
+ * beforeAll, reset before each test (sessions, call counts and faults back to
+ * the suite's options), closed after the suite.
  */
 export function useEmulator(options: EmulatorOptions = {}): { current: RunningEmulator } {
   const holder = {} as { current: RunningEmulator };
   beforeAll(async () => {
     holder.current = await startEmulator(options);
+  });
+  beforeEach(async () => {
+    const response = await fetch(`${holder.current.url}/_emulator/reset?what=all`, { method: "POST" });
+    if (!response.ok) throw new Error(`emulator reset failed: HTTP ${response.status}`);
+    holder.current.faults.configure(options.faults ?? {});
   });
   afterAll(async () => {
     await holder.current?.close();

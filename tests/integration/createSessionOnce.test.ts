@@ -1,0 +1,104 @@
+import { AgbNetworkError, AgbValidationError } from "../../provider/client/errors";
+import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
+import { createSessionOnce } from "../../provider/runtime/createSessionOnce";
+import { useEmulator } from "../support/emulatorFixture";
+import { count, fastClient, liveSessions, PATHS, rejectionOf, scriptFaults } from "./emulatorHelpers";
+
+describe("createSessionOnce (orphan-proof create)", () => {
+  const emulator = useEmulator();
+  const url = () => emulator.current.url;
+  const request = { imageId: "agb-code-space-1", labels: { team: "core" } };
+
+  it("creates one session with the caller's labels plus its token when nothing goes wrong", async () => {
+    const { client } = fastClient(url());
+    const outcome = await createSessionOnce(client, request);
+    expect(outcome).toMatchObject({ recovered: 0, attempts: 1 });
+    const live = await liveSessions(url());
+    expect(live.map((s) => s.sessionId)).toEqual([outcome.session.sessionId]);
+    expect(live[0].labels).toEqual({ team: "core", [CREATE_TOKEN_LABEL]: outcome.token });
+    expect(await count(url(), PATHS.list)).toBe(0);
+  });
+
+  it("adopts the session whose answer was lost (acted, then the connection dropped)", async () => {
+    const { client } = fastClient(url());
+    await scriptFaults(url(), [{ path: PATHS.create, kind: "dropAfterAct" }]);
+    const outcome = await createSessionOnce(client, request);
+    expect(outcome.recovered).toBe(1);
+    expect(outcome.attempts).toBe(1);
+    const live = await liveSessions(url());
+    expect(live).toHaveLength(1);
+    expect(live[0].sessionId).toBe(outcome.session.sessionId);
+    expect(live[0].labels[CREATE_TOKEN_LABEL]).toBe(outcome.token);
+    // The adopted session's details came from getSession, so they are complete.
+    expect(outcome.session.resourceUrl).toContain(outcome.session.sessionId);
+    expect(await count(url(), PATHS.create)).toBe(1);
+    expect(await count(url(), PATHS.list)).toBe(1);
+  });
+
+  it("still adopts when the lookup itself is reset once (ListSession is retried)", async () => {
+    const { client } = fastClient(url());
+    await scriptFaults(url(), [
+      { path: PATHS.create, kind: "dropAfterAct" },
+      { path: PATHS.list, kind: "reset" },
+    ]);
+    const outcome = await createSessionOnce(client, request);
+    expect(outcome.recovered).toBe(1);
+    expect((await liveSessions(url())).map((s) => s.sessionId)).toEqual([outcome.session.sessionId]);
+    expect(await count(url(), PATHS.create)).toBe(1);
+  });
+
+  it("adopts the session behind a garbled (malformed JSON) create answer", async () => {
+    const { client } = fastClient(url());
+    await scriptFaults(url(), [{ path: PATHS.create, kind: "malformed" }]);
+    const outcome = await createSessionOnce(client, request);
+    expect(outcome.recovered).toBe(1);
+    expect((await liveSessions(url())).map((s) => s.sessionId)).toEqual([outcome.session.sessionId]);
+  });
+
+  it("creates again after a reset that was not acted on: one session, nothing recovered", async () => {
+    const { client } = fastClient(url());
+    await scriptFaults(url(), [{ path: PATHS.create, kind: "reset" }]);
+    const outcome = await createSessionOnce(client, request);
+    expect(outcome).toMatchObject({ recovered: 0, attempts: 2 });
+    expect((await liveSessions(url())).map((s) => s.sessionId)).toEqual([outcome.session.sessionId]);
+    expect(await count(url(), PATHS.create)).toBe(2);
+    expect(await count(url(), PATHS.list)).toBe(1);
+  });
+
+  it("creates again after a 503 that was not acted on", async () => {
+    const { client } = fastClient(url());
+    await scriptFaults(url(), [{ path: PATHS.create, kind: "status", status: 503 }]);
+    const outcome = await createSessionOnce(client, request);
+    expect(outcome).toMatchObject({ recovered: 0, attempts: 2 });
+    expect(await liveSessions(url())).toHaveLength(1);
+  });
+
+  it("gives up after a bounded number of ambiguous attempts and leaves no session", async () => {
+    const { client } = fastClient(url());
+    await scriptFaults(
+      url(),
+      Array.from({ length: 10 }, () => ({ path: PATHS.create, kind: "reset" as const })),
+    );
+    const error = await rejectionOf(createSessionOnce(client, request));
+    expect(error).toBeInstanceOf(AgbNetworkError);
+    expect(await count(url(), PATHS.create)).toBe(4);
+    expect(await liveSessions(url())).toHaveLength(0);
+  });
+
+  it("does not look up or retry a create the service refused (400)", async () => {
+    const { client } = fastClient(url());
+    const error = await rejectionOf(createSessionOnce(client, { imageId: "agb-code-space-1", labels: { "": "x" } }));
+    expect(error).not.toBeInstanceOf(AgbValidationError);
+    expect((error as { status?: number }).status).toBe(400);
+    expect(await count(url(), PATHS.create)).toBe(1);
+    expect(await count(url(), PATHS.list)).toBe(0);
+  });
+
+  it("gives every create its own token", async () => {
+    const { client } = fastClient(url());
+    const a = await createSessionOnce(client, request);
+    const b = await createSessionOnce(client, request);
+    expect(a.token).not.toBe(b.token);
+    expect(a.session.sessionId).not.toBe(b.session.sessionId);
+  });
+});
