@@ -10,12 +10,25 @@ export interface RateLimitOptions {
  * for concurrency and evenly spaced start slots for the rate, so a stack of
  * hundreds of sessions does not provoke the service's throttling.
  */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export class RateLimiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private nextSlotAt = 0;
 
-  constructor(private readonly options: RateLimitOptions) {}
+  constructor(
+    private readonly options: RateLimitOptions,
+    private readonly clock: Clock = REAL_CLOCK,
+  ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     await this.acquire();
@@ -44,9 +57,9 @@ export class RateLimiter {
   private async waitForRateSlot(): Promise<void> {
     if (this.options.maxPerSecond <= 0) return;
     const interval = 1000 / this.options.maxPerSecond;
-    const now = Date.now();
+    const now = this.clock.now();
     const slot = Math.max(now, this.nextSlotAt);
     this.nextSlotAt = slot + interval;
-    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+    if (slot > now) await this.clock.sleep(slot - now);
   }
 }

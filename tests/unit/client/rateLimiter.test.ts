@@ -22,11 +22,17 @@ describe("RateLimiter", () => {
     await expect(limiter.run(async () => "next")).resolves.toBe("next");
   });
 
-  it("spaces starts to the rate", async () => {
-    const limiter = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 200 });
+  it("spaces starts evenly to the rate", async () => {
+    // A fake clock: time moves only when the limiter sleeps, so the test measures the schedule, not the machine.
+    let now = 1_000;
+    const waits: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void waits.push(ms) };
+    const limiter = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 200 }, clock);
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 5 }, () => limiter.run(async () => starts.push(Date.now()))));
-    // 5 starts at 200/s need at least 4 intervals of 5 ms between the first and the last.
-    expect(starts[4] - starts[0]).toBeGreaterThanOrEqual(19);
+    await Promise.all(Array.from({ length: 5 }, () => limiter.run(async () => starts.push(now))));
+    expect(waits).toEqual([5, 10, 15, 20]);
+    now += 1_000;
+    await limiter.run(async () => undefined);
+    expect(waits).toHaveLength(4);
   });
 });
