@@ -1,0 +1,185 @@
+/**
+ * Bringing an existing session under a stack, under the real CLI:
+ * - `adoptSessionId` (examples/adopt-session) works: no create, one SetLabel,
+ *   then no changes; destroy releases the adopted session.
+ * - the `import` resource option (examples/import-option) and `pulumi import`
+ *   do not work for a Node.js dynamic resource: the engine's import step reads
+ *   the resource without any state, so the dynamic-provider host finds no
+ *   serialized provider (`__provider`) and fails with "code must be a string,
+ *   not undefined" (pulumi/pulumi#16175) before calling the service.
+ *   `pulumi import` needs a Node.js language host, which cannot be built here;
+ *   a stand-in that only answers plugin discovery gets it to the provider.
+ * Run `npx tsc -p .` first.
+ */
+import path from "node:path";
+import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { EmulatorControl } from "../../harness/emulatorControl";
+import { WORK_ROOT } from "../../harness/pulumiCli";
+import { AgbClient } from "pulumi-agb";
+import { StackFixture } from "../support/stackFixture";
+import {
+  cleanSuite,
+  E2E_API_KEY,
+  mutatingCounts,
+  PATHS,
+  pulumiCli,
+  sessionResources,
+  totalCalls,
+  writeLanguageHostShim,
+} from "./support/e2eSupport";
+
+jest.setTimeout(300_000);
+
+const SUITE = "e2e-lifecycle-adopt-import";
+const ADOPT_PROJECT = "agb-e2e-adopt-session";
+const IMPORT_PROJECT = "agb-e2e-import-option";
+const IMPORT_ERROR = "code must be a string, not undefined";
+
+let emulator: RunningEmulator;
+let control: EmulatorControl;
+let client: AgbClient;
+
+async function stepStats(): Promise<Record<string, number>> {
+  const stats = await control.stats();
+  await control.reset("stats");
+  return stats;
+}
+
+beforeAll(async () => {
+  cleanSuite(SUITE, ADOPT_PROJECT);
+  cleanSuite(SUITE, IMPORT_PROJECT);
+  emulator = await startEmulator({ apiKey: E2E_API_KEY, defaultIdleSeconds: 3600, maxLifetimeSeconds: 7200 });
+  control = new EmulatorControl(emulator.url);
+  client = new AgbClient({ endpoint: emulator.url, apiKey: E2E_API_KEY });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe("adoption by adoptSessionId", () => {
+  let stack: StackFixture;
+  let adoptedId = "";
+
+  beforeAll(async () => {
+    adoptedId = (await client.createSession({ imageId: "agb-code-space-1", labels: { owner: "script", stray: "x" } }))
+      .sessionId;
+    stack = new StackFixture({
+      suite: SUITE,
+      project: ADOPT_PROJECT,
+      example: "adopt-session",
+      stack: "adopt",
+      config: {
+        "agb:endpoint": emulator.url,
+        adoptSessionId: adoptedId,
+        labels: JSON.stringify({ owner: "pulumi", team: "core" }),
+      },
+      secretConfig: { "agb:apiKey": E2E_API_KEY },
+    });
+    await control.reset("stats");
+  });
+
+  test("up adopts the session: no createSession, one SetLabel to the declared labels", async () => {
+    const up = await stack.runOk("up");
+    const stats = await stepStats();
+    expect(up.changes).toEqual({ create: 2 });
+    expect(up.outputs).toMatchObject({ sessionId: adoptedId, adopted: true });
+    expect(mutatingCounts(stats)).toEqual({
+      [PATHS.createSession]: 0,
+      [PATHS.setLabel]: 1,
+      [PATHS.releaseSessionAsync]: 0,
+      [PATHS.releaseSession]: 0,
+    });
+    const live = await control.liveSessions();
+    expect(live.map((s) => s.sessionId)).toEqual([adoptedId]);
+    expect(live[0].labels).toEqual({ owner: "pulumi", team: "core" });
+  });
+
+  test("a second preview and up show no changes and make no call", async () => {
+    const preview = await stack.runOk("preview");
+    expect(preview.changes).toEqual({ same: 2 });
+    const up = await stack.runOk("up");
+    expect(up.changes).toEqual({ same: 2 });
+    expect(totalCalls(await stepStats())).toBe(0);
+  });
+
+  test("destroy releases an adopted session like any other (retainOnDelete would keep it)", async () => {
+    const destroy = await stack.runOk("destroy");
+    const stats = await stepStats();
+    expect(destroy.changes).toEqual({ delete: 2 });
+    expect(mutatingCounts(stats)).toMatchObject({ [PATHS.releaseSessionAsync]: 1, [PATHS.createSession]: 0 });
+    expect(await control.liveSessions()).toEqual([]);
+  });
+});
+
+describe("the import resource option and pulumi import (not supported for dynamic resources)", () => {
+  let stack: StackFixture;
+  let existingId = "";
+  const existingLabels = { owner: "someone-else" };
+
+  beforeAll(async () => {
+    existingId = (await client.createSession({ imageId: "agb-code-space-1", labels: existingLabels })).sessionId;
+    stack = new StackFixture({
+      suite: SUITE,
+      project: IMPORT_PROJECT,
+      example: "import-option",
+      stack: "import-option",
+      config: { "agb:endpoint": emulator.url, importId: existingId },
+      secretConfig: { "agb:apiKey": E2E_API_KEY },
+    });
+    await control.reset("stats");
+  });
+
+  afterAll(async () => {
+    await client.releaseAndWait(existingId);
+  });
+
+  test(`the import option fails in preview and up with "${IMPORT_ERROR}", before any service call`, async () => {
+    const preview = await stack.run("preview");
+    expect(preview.ok).toBe(false);
+    expect(preview.error).toContain(IMPORT_ERROR);
+
+    const up = await stack.run("up");
+    expect(up.ok).toBe(false);
+    expect(up.log).toContain(`pulumi-nodejs:dynamic/agb:Session (imported):\n    error: ${IMPORT_ERROR}`);
+
+    expect(await stepStats()).toEqual({});
+    const live = await control.liveSessions();
+    expect(live.map((s) => s.sessionId)).toEqual([existingId]);
+    expect(live[0].labels).toEqual(existingLabels);
+    expect(sessionResources((await stack.runOk("export")).exported)).toEqual([]);
+  });
+
+  test(`pulumi import fails the same way ("${IMPORT_ERROR}"), before any service call`, async () => {
+    const shim = writeLanguageHostShim(path.join(WORK_ROOT, `${SUITE}-language-host`));
+    const result = await pulumiCli(
+      SUITE,
+      IMPORT_PROJECT,
+      [
+        "import",
+        "pulumi-nodejs:dynamic/agb:Session",
+        "cli-imported",
+        existingId,
+        "--yes",
+        "--skip-preview",
+        "--generate-code=false",
+        "--protect=false",
+        "--stack",
+        "import-option",
+      ],
+      { pathPrepend: shim },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain(`pulumi-nodejs:dynamic/agb:Session (cli-imported):\n    error: ${IMPORT_ERROR}`);
+    expect(await stepStats()).toEqual({});
+    expect(sessionResources((await stack.runOk("export")).exported)).toEqual([]);
+    expect((await control.liveSessions())[0].labels).toEqual(existingLabels);
+  });
+
+  test("the stack is left with nothing to release", async () => {
+    const destroy = await stack.runOk("destroy");
+    expect(destroy.changes.delete ?? 0).toBeLessThanOrEqual(1); // only the stack resource, if any
+    expect(mutatingCounts(await stepStats())).toMatchObject({ [PATHS.releaseSessionAsync]: 0 });
+    expect((await control.liveSessions()).map((s) => s.sessionId)).toEqual([existingId]);
+  });
+});
