@@ -70,7 +70,7 @@ export const sessionProviderImpl = {
     const inputs: Props = withoutUndefined({
       imageId: isUnknown(news.imageId) ? news.imageId : input.imageId,
       labels: containsUnknown(news.labels) ? news.labels : (input.labels ?? {}),
-      defaultLabels: settings.defaultLabels,
+      defaultLabels: appliedDefaults(settings.defaultLabels, news.labels),
       idleReleaseTimeout: news.idleReleaseTimeout === undefined ? undefined : (input.idleReleaseTimeout ?? news.idleReleaseTimeout),
       policyId: isUnknown(news.policyId) ? news.policyId : input.policyId,
       adoptSessionId: isUnknown(news.adoptSessionId) ? news.adoptSessionId : input.adoptSessionId,
@@ -276,6 +276,16 @@ async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Pr
 
 function gone(): pulumi.dynamic.ReadResult {
   return { id: "", props: {} };
+}
+
+/**
+ * The defaults that actually apply: those under keys the session does not set
+ * itself. Recorded this way in check, as refresh (attributeObserved) records
+ * them, so a default repeating or overridden by an own label never shows as a diff.
+ */
+function appliedDefaults(defaults: LabelMap, labels: unknown): LabelMap {
+  if (!isPlainObject(labels)) return defaults;
+  return Object.fromEntries(Object.entries(defaults).filter(([key]) => !(key in labels)));
 }
 
 function describeViolations(labels: LabelMap, policy: LabelPolicy | undefined, source: string): string[] {
