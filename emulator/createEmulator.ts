@@ -88,7 +88,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       req.resume();
       return sendEnvelope(res, 414, failure("RequestUriTooLong", `request URL over ${MAX_URL_CHARS} characters`), requestId);
     }
-    const url = new URL(rawUrl, "http://emulator.local");
+    let url: URL;
+    try {
+      url = new URL(rawUrl, "http://emulator.local");
+    } catch {
+      // e.g. an absolute-form target "http://[": the caller's fault, not a server error.
+      req.resume();
+      return sendEnvelope(res, 400, failure("BadRequest", "the request target is not a valid URL"), requestId);
+    }
     if (url.pathname.startsWith("/_emulator/")) return control(req, res, url, requestId);
 
     const spec = OPERATION_BY_PATH.get(url.pathname);

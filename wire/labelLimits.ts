@@ -23,6 +23,8 @@ export function keyProblem(key: string): string | undefined {
   if (key.length === 0) return "a label key may not be empty";
   if (key.trim().length === 0) return "a label key may not be blank";
   if (key !== key.trim()) return "a label key may not start or end with white space";
+  // A plain object cannot hold it as data: `labels["__proto__"] = v` sets the prototype, so the label would vanish.
+  if (key === "__proto__") return 'a label key may not be "__proto__"';
   if (key.length > LABEL_LIMITS.maxKeyLength) return `a label key may be at most ${LABEL_LIMITS.maxKeyLength} characters`;
   if (CONTROL_CHARACTER.test(key)) return "a label key may not contain control characters (newlines, tabs, ...)";
   if (LONE_SURROGATE.test(key)) return "a label key may not contain invalid UTF-16 (a lone surrogate)";

@@ -6,7 +6,7 @@ import { keyProblem, LABEL_LIMITS, valueProblem } from "../../wire/labelLimits";
  * under well-formed keys. Each bad entry yields its own issue, with the key in
  * the issue's path, so `check` can name every offending label at once.
  */
-export const labelMapSchema = z
+const labelRecordSchema = z
   .record(z.string(), z.unknown(), { error: "labels must be an object of string values" })
   .superRefine((labels, ctx) => {
     const entries = Object.entries(labels);
@@ -32,5 +32,16 @@ export const labelMapSchema = z
     }
   })
   .transform((labels) => labels as Record<string, string>);
+
+/**
+ * zod drops an own `__proto__` key (as JSON.parse makes it) without an issue,
+ * which would silently lose that label: refuse it before the record is parsed.
+ */
+export const labelMapSchema = z.preprocess((value, ctx) => {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.hasOwn(value, "__proto__")) {
+    ctx.addIssue({ code: "custom", path: ["__proto__"], message: keyProblem("__proto__") ?? "", input: value });
+  }
+  return value;
+}, labelRecordSchema);
 
 export type LabelMap = Record<string, string>;

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { LABEL_LIMITS } from "../../wire/labelLimits";
 import { FINISHED_STATUS } from "../../wire/protocol";
 import { AgbApiError, AgbValidationError, isNotFound } from "../client/errors";
 import { attributeObserved } from "../labels/attributeObserved";
@@ -66,6 +67,15 @@ export const sessionProviderImpl = {
         ...describeViolations(desired, input.labelPolicy ?? undefined, "the labelPolicy input"),
       ];
       if (violations.length > 0) return { inputs: news, failures: [{ property: "labels", reason: violations.join("; ") }] };
+      // A created session also carries the create-token label: count it, and the defaults, before AGB refuses the set.
+      const total = Object.keys(desired).length + (input.adoptSessionId ? 0 : 1);
+      if (total > LABEL_LIMITS.maxLabels) {
+        const reason =
+          `${Object.keys(desired).length} labels (own and agb:defaultLabels)` +
+          `${input.adoptSessionId ? "" : ` plus the provider's ${CREATE_TOKEN_LABEL} label`}; ` +
+          `AGB takes at most ${LABEL_LIMITS.maxLabels} per session`;
+        return { inputs: news, failures: [{ property: "labels", reason }] };
+      }
     }
     const inputs: Props = withoutUndefined({
       imageId: isUnknown(news.imageId) ? news.imageId : input.imageId,

@@ -1,0 +1,171 @@
+/**
+ * The reliability report: runs every scenario with the real Pulumi CLI against
+ * local emulators and writes docs/reliability.md.
+ *   node scripts/reliability-report.js            all scenarios -> docs/reliability.md
+ *   node scripts/reliability-report.js a d        only those -> .work/reliability/partial.md
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { REPO_ROOT } from "../pulumiCli";
+import { pulumiCliDir, RELIABILITY_ROOT, seconds } from "./kit";
+import {
+  scenarioAbuse,
+  scenarioBadInput,
+  scenarioDropAfterCreate,
+  scenarioExpiry,
+  scenarioInterruption,
+  scenarioRateLimit,
+  scenarioRetriesUnderLoad,
+  type ScenarioReport,
+} from "./scenarios";
+import { descendants } from "./stackProcess";
+
+const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
+  a: () => scenarioDropAfterCreate(20),
+  b: () => scenarioRetriesUnderLoad(50, Number(process.env.RELIABILITY_RUNS ?? 5)),
+  c: () => scenarioInterruption(30, 12),
+  d: () => scenarioExpiry(),
+  e: () =>
+    scenarioRateLimit(500, [
+      { limit: 50 },
+      { limit: 50, cap: 40 },
+      { limit: 5 },
+      { limit: 5, cap: 4 },
+    ]),
+  f: () => scenarioAbuse(200, 30_000),
+  g: () => scenarioBadInput(),
+};
+
+function git(args: string[]): string {
+  try {
+    return execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+function cliVersion(): string {
+  try {
+    return execFileSync(path.join(pulumiCliDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const wanted = argv.length > 0 ? argv : Object.keys(SCENARIOS);
+  const unknown = wanted.filter((k) => !(k in SCENARIOS));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown scenario(s) ${unknown.join(", ")}; known: ${Object.keys(SCENARIOS).join(" ")}\n`);
+    return 2;
+  }
+  fs.mkdirSync(RELIABILITY_ROOT, { recursive: true });
+  const started = Date.now();
+  const reports: ScenarioReport[] = [];
+  for (const key of wanted) {
+    const t0 = Date.now();
+    process.stderr.write(`reliability: scenario ${key} ...\n`);
+    try {
+      reports.push(await SCENARIOS[key]());
+    } catch (error) {
+      reports.push({
+        key,
+        title: `scenario ${key}`,
+        runs: 0,
+        sessions: "-",
+        orphans: "-",
+        lostLabels: "-",
+        retries: "-",
+        calls: "-",
+        verdict: "FAIL",
+        lines: [`The scenario itself failed: \`${String(error instanceof Error ? (error.stack ?? error.message) : error).slice(0, 1500)}\``],
+      });
+    }
+    process.stderr.write(`reliability: scenario ${key} ${reports[reports.length - 1].verdict} in ${seconds(Date.now() - t0)}\n`);
+  }
+
+  // Nothing this report started may outlive it.
+  const leftovers = descendants(process.pid);
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  const markdown = render(reports, Date.now() - started, leftovers.length);
+  const out = argv.length > 0 ? path.join(RELIABILITY_ROOT, "partial.md") : path.join(REPO_ROOT, "docs", "reliability.md");
+  fs.writeFileSync(out, markdown);
+  process.stderr.write(`reliability: wrote ${path.relative(REPO_ROOT, out)}\n`);
+  return reports.every((r) => r.verdict !== "FAIL") ? 0 : 1;
+}
+
+function render(reports: ScenarioReport[], ms: number, leftovers: number): string {
+  const lines = [
+    "# Reliability and security report",
+    "",
+    "Nothing lost, nothing orphaned, nothing leaked: what `pulumi-agb` does when the network, the service, the user's input " +
+      "or the deployment itself goes wrong. Every figure below comes from one run of `node scripts/reliability-report.js` " +
+      "(TypeScript in `harness/reliability/`), driving the real Pulumi CLI through the Automation API against local AGB emulators " +
+      "with fault injection; nothing here is estimated.",
+    "",
+    `- generated: ${new Date().toISOString()}, total run time ${seconds(ms)}`,
+    `- commit: \`${git(["rev-parse", "--short", "HEAD"])}\`${git(["status", "--porcelain", "--untracked-files=no"]) ? " (with uncommitted changes in the tree)" : ""}`,
+    `- Pulumi CLI ${cliVersion()}, Node ${process.version}, ${os.cpus().length} CPUs (shared with other work while this ran)`,
+    "- provider defaults: " +
+      "6 attempts per call, full-jitter backoff 200 ms-10 s, Retry-After honoured up to 30 s, 32 requests in flight, no rate cap; " +
+      "a create whose outcome is unknown is looked up by its create token, up to 4 rounds",
+    `- processes left running when the report ended: **${leftovers}**`,
+    "",
+    "## Summary",
+    "",
+    "| scenario | runs | sessions (state/wanted) | orphans | lost labels | faults answered (re-sent/looked up) | API calls | result |",
+    "| --- | ---: | --- | --- | --- | --- | --- | --- |",
+    ...reports.map(
+      (r) => `| (${r.key}) ${r.title} | ${r.runs} | ${r.sessions} | ${r.orphans} | ${r.lostLabels} | ${r.retries} | ${r.calls} | ${r.verdict} |`,
+    ),
+    "",
+    "\"Orphans\" are live sessions on the emulator that no resource in the state knows; \"lost labels\" are declared labels (in state) " +
+      "that the emulator does not hold with that value; both are measured against the emulator's own store, not the provider's view.",
+    "",
+  ];
+  for (const r of reports) lines.push(`## (${r.key}) ${r.title}`, "", ...r.lines, "");
+  lines.push(
+    "## Fixes made while writing this report",
+    "",
+    "- `wire/labelLimits.ts`, `provider/labels/labelMapSchema.ts`: a label key `__proto__` was silently dropped by `check` (zod drops an own " +
+      "`__proto__` key) and, had it reached the service, by `decodeLabels`; it is now refused with a check failure, and by the emulator.",
+    "- `provider/runtime/sessionProviderImpl.ts`: 64 labels (or own + default labels over 63) passed `check`, then every create failed " +
+      "with HTTP 400 because the provider adds its create-token label; `check` now counts defaults and the token.",
+    "- `emulator/createEmulator.ts`: an unparsable request target (e.g. `GET http://[`) answered HTTP 500 `InternalError`, which a client " +
+      "retries; it now answers 400 `BadRequest`.",
+    "",
+    "## Left open",
+    "",
+    "- A create token generated in `check` (recorded in the pending operation) would let recovery after a kill match sessions by token " +
+      "instead of by labels; proposed, not made (it changes `check`'s output, which integration tests pin).",
+    "- `createSessionOnce` allows 4 ambiguous rounds where other calls get 6 attempts; see the caveat in (b).",
+    "- A check failure for a very long bad key quotes the whole key.",
+    "",
+    "## Recovering from a killed `pulumi up`",
+    "",
+    "1. `pulumi cancel` - the killed run leaves its lock in the backend.",
+    "2. `pulumi stack export`, then match each pending create to a session: `recoverPendingCreates` in " +
+      "`harness/reliability/recoverPendingCreates.ts` does it with ListSession/GetLabel (labels + an unknown create token) and writes the " +
+      "matches into the state; `pulumi stack import`.",
+    "3. `pulumi refresh` (or `pulumi refresh --clear-pending-creates` when nothing was matched), then `pulumi up`.",
+    "",
+    "## Reproduce",
+    "",
+    "```",
+    "npx tsc -p . && node scripts/reliability-report.js      # all scenarios, rewrites this file",
+    "node scripts/reliability-report.js c d                 # some scenarios, to .work/reliability/partial.md",
+    "npx jest tests/reliability                             # bad-input table and emulator abuse (3 s load)",
+    "```",
+    "",
+  );
+  return lines.join("\n");
+}
