@@ -178,14 +178,7 @@ export const sessionProviderImpl = {
       try {
         current = await currentClient().getLabels(id);
       } catch (error) {
-        if (isNotFound(error)) {
-          throw new ProviderError(
-            "labels",
-            `session ${id} no longer exists (expired or released outside Pulumi); its labels were not changed. ` +
-              "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again",
-            error,
-          );
-        }
+        if (isNotFound(error)) throw sessionGoneError(id, error);
         throw ProviderError.wrap("labels", error, `could not read the labels of session ${id}`);
       }
     }
@@ -248,14 +241,7 @@ async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Pr
   try {
     await client.setLabels(id, target);
   } catch (error) {
-    if (isNotFound(error)) {
-      throw new ProviderError(
-        "labels",
-        `session ${id} no longer exists (expired or released outside Pulumi); its labels were not changed. ` +
-          "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again",
-        error,
-      );
-    }
+    if (isNotFound(error)) throw sessionGoneError(id, error);
     if (Object.keys(target).length === 0 && error instanceof AgbApiError && error.status !== undefined && error.status < 500) {
       throw new ProviderError(
         "labels",
@@ -282,6 +268,16 @@ async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Pr
     );
   }
   return after;
+}
+
+/** A label write on a session that expired or was released: say so, and how to recover, never drop it silently. */
+function sessionGoneError(id: string, cause: unknown): ProviderError {
+  return new ProviderError(
+    "labels",
+    `session ${id} no longer exists (expired or released outside Pulumi); its labels were not changed. ` +
+      "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again",
+    cause,
+  );
 }
 
 function gone(): pulumi.dynamic.ReadResult {
