@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { endProcesses, ProcTreeMonitor, readProc, type TreeUsage, type ProcEntry } from "./procTree";
+
+/**
+ * Every process the benchmark starts, so none outlives it: each child runs in
+ * its own process group and its whole tree is watched through /proc; cleanup
+ * ends them by pid (never by name).
+ */
+const tracked = new Set<ProcTreeMonitor>();
+const children = new Set<ChildProcess>();
+
+export interface ChildRun {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  memory: TreeUsage;
+  /** Processes of the tree still alive after the child exited, ended by the benchmark. */
+  leftovers: number;
+}
+
+/** Runs a node script to completion while sampling its process tree's memory. */
+export async function runNodeChild(script: string, args: string[], options: { cwd: string; timeoutMs: number }): Promise<ChildRun> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  const monitor = new ProcTreeMonitor(child.pid as number);
+  tracked.add(monitor);
+  monitor.start();
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.length > 8 * 1024 * 1024) stdout = stdout.slice(-4 * 1024 * 1024);
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.length > 64 * 1024) stderr = stderr.slice(-32 * 1024);
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void endProcesses(monitor.alive());
+  }, options.timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.on("exit", (c, s) => resolve([c, s]));
+    child.on("error", () => resolve([null, null]));
+  });
+  clearTimeout(timer);
+  children.delete(child);
+  const memory = monitor.stop();
+  const leftovers = monitor.alive();
+  if (leftovers.length > 0) await endProcesses(leftovers);
+  tracked.delete(monitor);
+  return { stdout, stderr, code, signal, timedOut, memory, leftovers: leftovers.length };
+}
+
+export interface LongRunning {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running node script and waits for a line matching `ready`. */
+export async function startNodeService(
+  script: string,
+  args: string[],
+  ready: RegExp,
+  options: { cwd: string; timeoutMs?: number },
+): Promise<{ service: LongRunning; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  const monitor = new ProcTreeMonitor(child.pid as number, 1000);
+  tracked.add(monitor);
+  monitor.start();
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.on("exit", () => ((exited = true), resolve())));
+  const stop = async () => {
+    if (!exited) {
+      child.kill("SIGTERM");
+      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 3000))]);
+    }
+    monitor.stop();
+    await endProcesses(monitor.alive());
+    children.delete(child);
+    tracked.delete(monitor);
+  };
+  let output = "";
+  try {
+    const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${script} did not start: ${output}`)), options.timeoutMs ?? 30_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = ready.exec(output);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${script} exited (${code}) before it was ready: ${output}`));
+      });
+    });
+    child.stdout?.removeAllListeners("data");
+    child.stdout?.resume();
+    child.stderr?.resume();
+    return { service: { pid: child.pid as number, stop }, match };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Ends every process the benchmark started that is still alive. */
+export async function endAll(): Promise<number> {
+  const entries: ProcEntry[] = [];
+  for (const monitor of tracked) {
+    monitor.stop();
+    entries.push(...monitor.alive());
+  }
+  tracked.clear();
+  children.clear();
+  return entries.length > 0 ? endProcesses(entries) : 0;
+}
+
+/** Last resort on process exit (synchronous): SIGKILL whatever is left, by pid. */
+export function killAllSync(): void {
+  for (const monitor of tracked) {
+    for (const entry of monitor.alive()) {
+      if (readProc(entry.pid)?.starttime !== entry.starttime) continue;
+      try {
+        process.kill(entry.pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  }
+}
