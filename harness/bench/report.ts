@@ -196,7 +196,7 @@ function providerSizeTarget(r: BenchResults): TargetVerdict {
   const distinct = new Set(states.map((x) => x.st.providerSample)).size;
   const sample = states[0].st.providerSample;
   const markers = IMPLEMENTATION_MARKERS.filter((m) => sample.includes(m));
-  const byName = sample.includes("pulumi-agb/dist/provider/runtime");
+  const byName = sample.includes("pulumi-agb/runtime");
   const constant = distinct === 1 && states.every((x) => x.st.distinctProviders === 1);
   const met = max < PROVIDER_BYTES_LIMIT && constant && markers.length === 0 && byName;
   const code = r.providerCodeBytes;
@@ -211,7 +211,7 @@ function providerSizeTarget(r: BenchResults): TargetVerdict {
       `Pulumi stores it ${copies} times per resource (inputs and outputs), ${perResource.toLocaleString("en")} B in all, ` +
       `${perResource > PROVIDER_BYTES_LIMIT ? `which would be ${(perResource - PROVIDER_BYTES_LIMIT).toLocaleString("en")} B over 4 KB if both copies counted; ` : ""}` +
       `the no-op provider's value is ${engineMax.toLocaleString("en")} B, so the size and the doubling are Pulumi's closure serialization of 7 methods, not this provider's code. ` +
-      `The text loads the implementation by module name ("pulumi-agb/dist/provider/runtime") and contains none of it ` +
+      `The text loads the implementation by module name ("pulumi-agb/runtime") and contains none of it ` +
       `(${code.runtimeJsBytes.toLocaleString("en")} B of compiled runtime, ${code.providerJsBytes.toLocaleString("en")} B of compiled provider package), so it does not grow with the code`,
     details: [
       ...states.map(

@@ -394,7 +394,7 @@ function moduleLoadMs(): { programPackageMs: number; providerRuntimeMs: number }
     }
     return runs.length ? Math.round(Math.min(...runs)) : 0;
   };
-  return { programPackageMs: time("pulumi-agb"), providerRuntimeMs: time("pulumi-agb/dist/provider/runtime") };
+  return { programPackageMs: time("pulumi-agb"), providerRuntimeMs: time("pulumi-agb/runtime") };
 }
 
 function machineInfo(cliDir: string): BenchResults["machine"] {

@@ -2,31 +2,33 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * The providers Pulumi serializes into every resource's state. Each method
- * only loads the implementation from the installed package by name, so the
- * serialized text stays under a kilobyte, never captures a credential or a
- * socket, and always runs the installed code (not code frozen in old state).
- * Nothing from module scope may be referenced in these bodies but the module
- * name: anything else would be serialized along with them.
+ * The providers Pulumi serializes into every resource's state (twice: inputs
+ * and outputs). Each method only loads the implementation from the installed
+ * package by name, so the serialized text stays under 2 KB whatever the size of
+ * the code, never captures a credential or a socket, and always runs the
+ * installed code rather than code frozen in old state.
+ *
+ * The bodies must reference nothing from module scope: anything they use
+ * would be serialized along with them. That is also why the module name is
+ * repeated as a literal and arguments are passed through as `...args`: both
+ * keep the serialized text small.
  */
-const RUNTIME_MODULE = "pulumi-agb/dist/provider/runtime";
-
 export const sessionProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => require(RUNTIME_MODULE).configure(req.config),
-  check: (olds, news) => require(RUNTIME_MODULE).session.check(olds, news),
-  diff: (id, olds, news) => require(RUNTIME_MODULE).session.diff(id, olds, news),
-  create: (inputs) => require(RUNTIME_MODULE).session.create(inputs),
-  read: (id, props) => require(RUNTIME_MODULE).session.read(id, props),
-  update: (id, olds, news) => require(RUNTIME_MODULE).session.update(id, olds, news),
-  delete: (id, props) => require(RUNTIME_MODULE).session.delete(id, props),
+  configure: (req) => require("pulumi-agb/runtime").configure(req.config),
+  check: (...args) => require("pulumi-agb/runtime").session.check(...args),
+  diff: (...args) => require("pulumi-agb/runtime").session.diff(...args),
+  create: (...args) => require("pulumi-agb/runtime").session.create(...args),
+  read: (...args) => require("pulumi-agb/runtime").session.read(...args),
+  update: (...args) => require("pulumi-agb/runtime").session.update(...args),
+  delete: (...args) => require("pulumi-agb/runtime").session.delete(...args),
 };
 
 export const sessionLabelsProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => require(RUNTIME_MODULE).configure(req.config),
-  check: (olds, news) => require(RUNTIME_MODULE).sessionLabels.check(olds, news),
-  diff: (id, olds, news) => require(RUNTIME_MODULE).sessionLabels.diff(id, olds, news),
-  create: (inputs) => require(RUNTIME_MODULE).sessionLabels.create(inputs),
-  read: (id, props) => require(RUNTIME_MODULE).sessionLabels.read(id, props),
-  update: (id, olds, news) => require(RUNTIME_MODULE).sessionLabels.update(id, olds, news),
-  delete: (id, props) => require(RUNTIME_MODULE).sessionLabels.delete(id, props),
+  configure: (req) => require("pulumi-agb/runtime").configure(req.config),
+  check: (...args) => require("pulumi-agb/runtime").sessionLabels.check(...args),
+  diff: (...args) => require("pulumi-agb/runtime").sessionLabels.diff(...args),
+  create: (...args) => require("pulumi-agb/runtime").sessionLabels.create(...args),
+  read: (...args) => require("pulumi-agb/runtime").sessionLabels.read(...args),
+  update: (...args) => require("pulumi-agb/runtime").sessionLabels.update(...args),
+  delete: (...args) => require("pulumi-agb/runtime").sessionLabels.delete(...args),
 };

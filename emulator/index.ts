@@ -1,0 +1,4 @@
+/** The local AGB emulator, for your own tests: `import { startEmulator } from "pulumi-agb/emulator"`. */
+export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./createEmulator";
+export type { FaultConfigInput, ScriptedFault } from "./faults";
+export type { StoredSession } from "./EmulatorStore";
