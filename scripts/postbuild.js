@@ -1,5 +1,7 @@
-// The emulator's CLI is an npm bin: it must be executable after every build.
+// The package's CLIs are npm bins: they must be executable after every build.
 const fs = require("node:fs");
 const path = require("node:path");
-const cli = path.join(__dirname, "..", "dist", "emulator", "cli.js");
-if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
+for (const cli of [["emulator", "cli.js"], ["provider", "recovery", "cli.js"]]) {
+  const file = path.join(__dirname, "..", "dist", ...cli);
+  if (fs.existsSync(file)) fs.chmodSync(file, 0o755);
+}

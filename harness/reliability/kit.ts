@@ -7,7 +7,7 @@ import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import type { LabelMap } from "../../provider/labels/labelMapSchema";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 import { ensurePulumiCli, WORK_ROOT } from "../pulumiCli";
-import type { Deployment } from "./recoverPendingCreates";
+import type { Deployment } from "../../provider/recovery/recoverPendingCreates";
 import type { ChildResult, ChildSpec } from "./stackChild";
 import { runOp } from "./stackProcess";
 

@@ -20,7 +20,7 @@ import {
   withConfig,
   type Truth,
 } from "./kit";
-import { recoverPendingCreates } from "./recoverPendingCreates";
+import { recoverPendingCreates } from "../../provider/recovery/recoverPendingCreates";
 import { attemptsPerOperation, startRecordingProxy, type RecordedCall, type RecordingProxy } from "./recordingProxy";
 import { runOp, startOp } from "./stackProcess";
 
@@ -300,9 +300,10 @@ async function killAndRecover(name: string, sessions: number, killAt: number, ad
       const result = await recoverPendingCreates(exported.deployment, client);
       const imported = await importState(spec, { ...exported, deployment: result.deployment });
       recovery.push(
-        `recoverPendingCreates (harness/reliability/recoverPendingCreates.ts, AGB API + state only): ${result.pendingCreates} pending creates, ` +
-          `${result.adopted.length} adopted (session found by labels + unknown create token), ${result.dropped} dropped (made no session), ` +
-          `${result.ambiguous.length} ambiguous label sets; \`pulumi stack import\`: ${imported.ok ? "ok" : `failed: ${imported.error}`}`,
+        `\`agb-recover-pending\` (provider/recovery/recoverPendingCreates.ts: one ListSession per pending create, by its create token): ` +
+          `${result.pendingCreates} pending creates, ${result.adopted.length} sessions found and written into state, ` +
+          `${result.dropped.length} made no session, ${result.released.length} duplicates released; ` +
+          `\`pulumi stack import\`: ${imported.ok ? "ok" : `failed: ${imported.error}`}`,
       );
       const refresh = await runOp(spec, { action: "refresh" });
       recovery.push(`\`pulumi refresh\`: ${refresh.ok ? "ok" : `failed: ${errorExcerpt(refresh)}`} ${JSON.stringify(refresh.changes)}`);
@@ -360,16 +361,14 @@ export async function scenarioInterruption(sessions = 30, killAt = 12): Promise<
         "first matched to sessions through the AGB API.",
       "",
       ...describe("Plain recovery", plain),
-      ...describe("Recovery with recoverPendingCreates", adopted),
+      ...describe("Recovery with agb-recover-pending", adopted),
       plain.final.orphans.length > 0
-        ? `**Honest finding:** the plain recovery leaves **${plain.final.orphans.length}** orphan session(s): creates the service completed ` +
-          "after the engine wrote the pending operation but before it recorded the result. The pending operation holds the resource's inputs, " +
-          `not the random \`${CREATE_TOKEN_LABEL}\` the provider generated inside \`create\`, so nothing in the state points at them. ` +
-          "`recoverPendingCreates` finds them by their labels plus a create token no resource in the state knows, and writes them into the state " +
-          "(no recreation, no orphan). Its limit: it relies on the label set identifying the stack (use `registerAutoTagging`); with more " +
-          "candidates than pending creates for one label set it adopts nothing and lists them. The lasting fix is to generate the create token " +
-          "in `check` (so it is recorded in the pending operation) and look it up on recovery; it changes `check`'s output, which existing " +
-          "integration tests pin, so it is proposed here, not made."
+        ? `**Finding:** the plain recovery leaves **${plain.final.orphans.length}** orphan session(s): creates the service completed ` +
+          "after the engine wrote the pending operation but before it recorded the result. `pulumi refresh --clear-pending-creates` " +
+          "forgets them. Each pending operation records the resource's checked inputs, among them the `createToken` that `check` draws " +
+          `and \`create\` stamps on the session as \`${CREATE_TOKEN_LABEL}\`; \`npx agb-recover-pending\` (run instead of ` +
+          "`--clear-pending-creates`) finds each such session with one ListSession by that token and writes it into the state: " +
+          "no recreation, no orphan, no guessing by labels."
         : "No session was made but left out of the state in this run.",
     ],
   };

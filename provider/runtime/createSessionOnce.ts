@@ -21,8 +21,11 @@ export interface CreateOutcome {
  * with ListSession before anything is tried again, so a session the service did
  * make is adopted rather than duplicated or orphaned.
  */
-export async function createSessionOnce(client: AgbClient, request: CreateSessionRequest): Promise<CreateOutcome> {
-  const token = randomUUID();
+export async function createSessionOnce(
+  client: AgbClient,
+  request: CreateSessionRequest,
+  token: string = randomUUID(),
+): Promise<CreateOutcome> {
   const labels = { ...(request.labels ?? {}), [CREATE_TOKEN_LABEL]: token };
   let recovered = 0;
   for (let attempt = 1; ; attempt++) {

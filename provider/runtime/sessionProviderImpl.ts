@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { LABEL_LIMITS } from "../../wire/labelLimits";
 import { FINISHED_STATUS } from "../../wire/protocol";
@@ -13,7 +14,7 @@ import type { LabelMap } from "../labels/labelMapSchema";
 import { createSessionOnce } from "./createSessionOnce";
 import { ProviderError, SessionInitError } from "./providerError";
 import { currentClient, currentSettings } from "./runtimeState";
-import { REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, sessionInputsSchema } from "./sessionInputs";
+import { INTERNAL_INPUT_KEYS, REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, sessionInputsSchema } from "./sessionInputs";
 import {
   checkedInputsOf,
   sessionDetailsOf,
@@ -50,7 +51,7 @@ export const sessionProviderImpl = {
     // Values not yet known in a preview are checked when they are known.
     const known: Props = {};
     for (const key of SESSION_INPUT_KEYS) {
-      if (key === "__provider" || key === "effectiveLabels" || isUnknown(news[key])) continue;
+      if ((INTERNAL_INPUT_KEYS as readonly string[]).includes(key) || isUnknown(news[key])) continue;
       if (key === "labels" && isPlainObject(news.labels)) {
         known.labels = Object.fromEntries(Object.entries(news.labels).filter(([, v]) => !isUnknown(v)));
       } else if (news[key] !== undefined) known[key] = news[key];
@@ -87,6 +88,7 @@ export const sessionProviderImpl = {
       labelPolicy: input.labelPolicy,
       // Kept as given: it is how a secret label value makes the effectiveLabels output secret too.
       effectiveLabels: news.effectiveLabels,
+      createToken: input.adoptSessionId ? undefined : randomUUID(),
     });
     return { inputs };
   },
@@ -118,12 +120,16 @@ export const sessionProviderImpl = {
 
     let outcome;
     try {
-      outcome = await createSessionOnce(client, {
-        imageId: checked.imageId,
-        labels: desired,
-        idleReleaseTimeout: checked.idleReleaseTimeout,
-        policyId: checked.policyId,
-      });
+      outcome = await createSessionOnce(
+        client,
+        {
+          imageId: checked.imageId,
+          labels: desired,
+          idleReleaseTimeout: checked.idleReleaseTimeout,
+          policyId: checked.policyId,
+        },
+        typeof inputs.createToken === "string" ? inputs.createToken : undefined,
+      );
     } catch (error) {
       throw ProviderError.wrap("imageId", error, "could not create the session");
     }

@@ -41,7 +41,13 @@ describe("Session provider against the emulator", () => {
   describe("check", () => {
     it("normalises valid inputs and sends nothing", async () => {
       const inputs = await checked({ imageId: " agb-code-space-1 ", labels: { env: "dev" }, idleReleaseTimeout: 600 });
-      expect(inputs).toEqual({ imageId: "agb-code-space-1", labels: { env: "dev" }, defaultLabels: {}, idleReleaseTimeout: 600 });
+      expect(inputs).toEqual({
+        imageId: "agb-code-space-1",
+        labels: { env: "dev" },
+        defaultLabels: {},
+        idleReleaseTimeout: 600,
+        createToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
       expect(await totalCalls(url())).toBe(0);
     });
 
@@ -105,6 +111,14 @@ describe("Session provider against the emulator", () => {
   });
 
   describe("create", () => {
+    it("stamps the session with the create token check drew, so a pending create in state can find it", async () => {
+      const { id, inputs } = await createFrom({ imageId: "agb-code-space-1", labels: { env: "dev" } });
+      expect(typeof inputs.createToken).toBe("string");
+      expect(sessionLabels(emulator.current, id)?.[CREATE_TOKEN_LABEL]).toBe(inputs.createToken);
+      const again = await checked({ imageId: "agb-code-space-1", labels: { env: "dev" } });
+      expect(again.createToken).not.toBe(inputs.createToken);
+    });
+
     it("makes exactly one createSession call and no SetLabel", async () => {
       const { id, outs } = await createFrom({ imageId: "agb-code-space-1", labels: { env: "dev" }, idleReleaseTimeout: 900 });
       expect(await stats(url())).toEqual({ [PATHS.create]: 1 });
@@ -151,7 +165,8 @@ describe("Session provider against the emulator", () => {
     it("makes no API call and sees no change between {} and missing labels", async () => {
       const withEmpty = await checked({ imageId: "agb-code-space-1", labels: {} });
       const without = await checked({ imageId: "agb-code-space-1" });
-      expect(withEmpty).toEqual(without);
+      // Equal but for the create token, which every check draws afresh.
+      expect({ ...withEmpty, createToken: "" }).toEqual({ ...without, createToken: "" });
       const { id, outs } = await createFrom({ imageId: "agb-code-space-1", labels: {} });
       const before = await totalCalls(url());
       expect((await provider.diff(id, outs, without)).changes).toBe(false);

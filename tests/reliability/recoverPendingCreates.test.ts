@@ -1,7 +1,7 @@
 import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
-import { recoverPendingCreates, type Deployment } from "../../harness/reliability/recoverPendingCreates";
 import { AgbClient } from "../../provider/client/AgbClient";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
+import { recoverPendingCreates, type Deployment } from "../../provider/recovery/recoverPendingCreates";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 
 let emulator: RunningEmulator;
@@ -15,59 +15,59 @@ afterEach(async () => {
   await emulator?.close();
 });
 
-const LABELS = { project: "demo", "pulumi-stack": "dev" };
+const LABELS = { project: "demo" };
 
-function pending(name: string, labels: Record<string, string> = LABELS) {
+function pending(name: string, createToken?: string) {
   return {
     type: "creating",
     resource: {
       urn: `urn:pulumi:dev::p::${SESSION_TYPE}::${name}`,
       type: SESSION_TYPE,
       custom: true,
-      inputs: { __provider: "x", imageId: "agb-code-space-1", labels, defaultLabels: {} },
+      inputs: { __provider: "x", imageId: "agb-code-space-1", labels: LABELS, defaultLabels: {}, createToken },
     },
   };
 }
 
-function managed(id: string, token: string) {
-  return {
-    urn: `urn:pulumi:dev::p::${SESSION_TYPE}::kept`,
-    type: SESSION_TYPE,
-    id,
-    outputs: { effectiveLabels: { ...LABELS, [CREATE_TOKEN_LABEL]: token } },
-  };
-}
+const make = (token: string, labels: Record<string, string> = LABELS) =>
+  client.createSession({ imageId: "agb-code-space-1", labels: { ...labels, [CREATE_TOKEN_LABEL]: token } });
 
 describe("recoverPendingCreates", () => {
-  it("adopts the session a killed create made, drops the create that made none, ignores managed sessions", async () => {
-    const kept = await client.createSession({ imageId: "agb-code-space-1", labels: { ...LABELS, [CREATE_TOKEN_LABEL]: "known" } });
-    const orphan = await client.createSession({ imageId: "agb-code-space-1", labels: { ...LABELS, [CREATE_TOKEN_LABEL]: "lost" } });
-    await client.createSession({ imageId: "agb-code-space-1", labels: { ...LABELS, extra: "1", [CREATE_TOKEN_LABEL]: "other" } });
-    const deployment: Deployment = {
-      resources: [managed(kept.sessionId, "known")],
-      pending_operations: [pending("a"), pending("b"), { type: "deleting", resource: { urn: "u", type: "t" } }],
-    };
+  it("writes the session a killed create made into state, by its token, and drops creates that made none", async () => {
+    const orphan = await make("lost");
+    await make("someone-else");
+    const deleting = { type: "deleting", resource: { urn: "u", type: "t" } };
+    const deployment: Deployment = { resources: [], pending_operations: [pending("a", "lost"), pending("b", "never-made"), deleting] };
+
     const result = await recoverPendingCreates(deployment, client);
+
     expect(result.adopted).toEqual([{ urn: expect.stringContaining("::a"), sessionId: orphan.sessionId }]);
-    expect(result.dropped).toBe(1);
-    expect(result.deployment.pending_operations).toEqual([{ type: "deleting", resource: { urn: "u", type: "t" } }]);
+    expect(result.dropped).toEqual([expect.stringContaining("::b")]);
+    expect(result.deployment.pending_operations).toEqual([deleting]);
     const added = result.deployment.resources?.find((r) => r.id === orphan.sessionId);
-    expect(added?.outputs).toMatchObject({ imageId: "agb-code-space-1", sessionId: orphan.sessionId, __provider: "x" });
+    expect(added?.outputs).toMatchObject({
+      __provider: "x",
+      sessionId: orphan.sessionId,
+      effectiveLabels: { ...LABELS, [CREATE_TOKEN_LABEL]: "lost" },
+    });
+    expect(emulator.stats()["/sdk/ListSession"]).toBe(2);
   });
 
-  it("adopts nothing when more unknown sessions than pending creates carry the labels", async () => {
-    const a = await client.createSession({ imageId: "i", labels: { ...LABELS, [CREATE_TOKEN_LABEL]: "t1" } });
-    const b = await client.createSession({ imageId: "i", labels: { ...LABELS, [CREATE_TOKEN_LABEL]: "t2" } });
-    const result = await recoverPendingCreates({ resources: [], pending_operations: [pending("a")] }, client);
-    expect(result.adopted).toEqual([]);
-    expect(result.ambiguous).toEqual([{ labels: LABELS, candidates: expect.arrayContaining([a.sessionId, b.sessionId]) }]);
-    expect(result.deployment.pending_operations).toEqual([]);
+  it("keeps one session and releases the rest when a token was used twice", async () => {
+    const first = await make("twice");
+    const second = await make("twice");
+    const result = await recoverPendingCreates({ pending_operations: [pending("a", "twice")] }, client);
+    expect(result.adopted).toHaveLength(1);
+    expect(result.released).toHaveLength(1);
+    expect([first.sessionId, second.sessionId]).toContain(result.adopted[0].sessionId);
+    expect(emulator.store.liveCount()).toBe(1);
   });
 
-  it("never adopts a session without a create token (made outside pulumi-agb)", async () => {
-    await client.createSession({ imageId: "i", labels: LABELS });
+  it("adopts nothing for a pending create without a token, whatever its labels match", async () => {
+    await make("t1");
     const result = await recoverPendingCreates({ resources: [], pending_operations: [pending("a")] }, client);
     expect(result.adopted).toEqual([]);
-    expect(result.dropped).toBe(1);
+    expect(result.dropped).toHaveLength(1);
+    expect(emulator.stats()["/sdk/ListSession"]).toBeUndefined();
   });
 });
