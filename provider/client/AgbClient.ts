@@ -82,29 +82,13 @@ export class AgbClient {
         apiMessage: data.errMsg ?? "the service created no session",
       });
     }
-    return {
-      sessionId: data.sessionId,
-      resourceUrl: data.resourceUrl ?? undefined,
-      appInstanceId: data.appInstanceId ?? undefined,
-      resourceId: data.resourceId ?? undefined,
-      linkUrl: data.linkUrl ?? undefined,
-      wsUrl: data.wsUrl ?? undefined,
-      requestId: envelope.requestId ?? undefined,
-    };
+    return { sessionId: data.sessionId, ...endpointsOf(data), requestId: envelope.requestId ?? undefined };
   }
 
   async getSession(sessionId: string): Promise<SessionDetails> {
     const envelope = await this.transport.call("getSession", { sessionId });
     const data = parseData("getSession", envelope, getSessionDataSchema);
-    return {
-      sessionId: data.sessionId,
-      status: data.status ?? undefined,
-      resourceUrl: data.resourceUrl ?? undefined,
-      appInstanceId: data.appInstanceId ?? undefined,
-      resourceId: data.resourceId ?? undefined,
-      linkUrl: data.linkUrl ?? undefined,
-      wsUrl: data.wsUrl ?? undefined,
-    };
+    return { sessionId: data.sessionId, status: data.status ?? undefined, ...endpointsOf(data) };
   }
 
   /** The session's status; `FINISH` once released. */
@@ -198,6 +182,19 @@ export class AgbClient {
       await this.options.retry.sleep(this.options.releasePollIntervalMs);
     }
   }
+}
+
+type SessionEndpoints = Pick<SessionDetails, "resourceUrl" | "appInstanceId" | "resourceId" | "linkUrl" | "wsUrl">;
+
+/** The fields createSession and getSession both answer with, nulls read as absent. */
+function endpointsOf(data: { [K in keyof SessionEndpoints]?: string | null }): SessionEndpoints {
+  return {
+    resourceUrl: data.resourceUrl ?? undefined,
+    appInstanceId: data.appInstanceId ?? undefined,
+    resourceId: data.resourceId ?? undefined,
+    linkUrl: data.linkUrl ?? undefined,
+    wsUrl: data.wsUrl ?? undefined,
+  };
 }
 
 function parseData<S extends z.ZodTypeAny>(operation: OperationName, envelope: Envelope, schema: S): z.infer<S> {
