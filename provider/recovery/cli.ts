@@ -39,13 +39,20 @@ async function main(): Promise<number> {
   const client = new AgbClient(
     resolveClientOptions({}, { "agb:endpoint": configValue("agb:endpoint"), "agb:apiKey": configValue("agb:apiKey") }),
   );
-  const result = await recoverPendingCreates(exported.deployment, client);
+  const dryRun = values["dry-run"] === true;
+  // A dry run must change nothing, on the service either: it releases no duplicate.
+  const result = await recoverPendingCreates(exported.deployment, client, { dryRun });
   process.stdout.write(
     `pending creates: ${result.pendingCreates}; sessions found and written into state: ${result.adopted.length}; ` +
-      `made no session (dropped, the next up creates them): ${result.dropped.length}; duplicates released: ${result.released.length}\n`,
+      `made no session (dropped, the next up creates them): ${result.dropped.length}; ` +
+      `duplicates released: ${dryRun ? `0 (dry run; ${result.duplicates.length} found)` : result.released.length}\n`,
   );
   for (const { urn, sessionId } of result.adopted) process.stdout.write(`  ${urn} -> ${sessionId}\n`);
-  if (values["dry-run"] || result.pendingCreates === 0) return 0;
+  if (dryRun) {
+    process.stdout.write("dry run: state and sessions left as they were\n");
+    return 0;
+  }
+  if (result.pendingCreates === 0) return 0;
 
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "agb-recover-")), "state.json");
   fs.writeFileSync(file, JSON.stringify({ ...exported, deployment: result.deployment }));

@@ -44,17 +44,29 @@ export interface RecoveryResult {
   adopted: Array<{ urn: string; sessionId: string }>;
   /** Pending creates that made no session: dropped, the next `up` creates them. */
   dropped: string[];
-  /** Extra sessions with the same token (a create answered twice): released. */
+  /** Extra sessions with the same token (a create answered twice). */
+  duplicates: string[];
+  /** The duplicates released (none with `dryRun`). */
   released: string[];
 }
 
-export async function recoverPendingCreates(deployment: Deployment, client: AgbClient): Promise<RecoveryResult> {
+export interface RecoveryOptions {
+  /** Only look: release no duplicate (the returned deployment is still what a real run would write). */
+  dryRun?: boolean;
+}
+
+export async function recoverPendingCreates(
+  deployment: Deployment,
+  client: AgbClient,
+  options: RecoveryOptions = {},
+): Promise<RecoveryResult> {
   const resources = deployment.resources ?? [];
   const pending = deployment.pending_operations ?? [];
   const creates = pending.filter((op) => op.type === "creating" && op.resource.type === SESSION_TYPE);
   const adopted: RecoveryResult["adopted"] = [];
   const adoptedResources: StateResource[] = [];
   const dropped: string[] = [];
+  const duplicates: string[] = [];
   const released: string[] = [];
 
   for (const op of creates) {
@@ -67,6 +79,8 @@ export async function recoverPendingCreates(deployment: Deployment, client: AgbC
     }
     const [found, ...extra] = await client.listSessions({ [CREATE_TOKEN_LABEL]: token });
     for (const duplicate of extra) {
+      duplicates.push(duplicate.sessionId);
+      if (options.dryRun) continue;
       await client.releaseAndWait(duplicate.sessionId);
       released.push(duplicate.sessionId);
     }
@@ -99,6 +113,7 @@ export async function recoverPendingCreates(deployment: Deployment, client: AgbC
     pendingCreates: creates.length,
     adopted,
     dropped,
+    duplicates,
     released,
   };
 }

@@ -63,6 +63,18 @@ describe("recoverPendingCreates", () => {
     expect(emulator.store.liveCount()).toBe(1);
   });
 
+  it("releases no duplicate in a dry run", async () => {
+    const first = await make("twice");
+    const second = await make("twice");
+    const result = await recoverPendingCreates({ pending_operations: [pending("a", "twice")] }, client, { dryRun: true });
+    expect(result.adopted).toHaveLength(1);
+    expect(result.duplicates).toHaveLength(1);
+    expect(result.released).toEqual([]);
+    expect([first.sessionId, second.sessionId]).toContain(result.duplicates[0]);
+    expect(emulator.store.liveCount()).toBe(2);
+    expect(emulator.stats()["/mcp/releaseSessionAsync"]).toBeUndefined();
+  });
+
   it("adopts nothing for a pending create without a token, whatever its labels match", async () => {
     await make("t1");
     const result = await recoverPendingCreates({ resources: [], pending_operations: [pending("a")] }, client);
