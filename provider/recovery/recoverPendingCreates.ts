@@ -104,10 +104,14 @@ export async function recoverPendingCreates(
     adopted.push({ urn: op.resource.urn, sessionId: found.sessionId });
   }
 
+  // A pending create under a URN the state already holds live is a replacement (create before delete):
+  // the old session is marked for deletion, as the engine does once the new one is created, and the next
+  // `up` releases it. Two live resources under one URN would make `pulumi stack import` refuse the state.
+  const replaced = new Set(adoptedResources.map((r) => r.urn));
   return {
     deployment: {
       ...deployment,
-      resources: [...resources, ...adoptedResources],
+      resources: [...resources.map((r) => (replaced.has(r.urn) && !r.delete ? { ...r, delete: true } : r)), ...adoptedResources],
       pending_operations: pending.filter((op) => !creates.includes(op)),
     },
     pendingCreates: creates.length,

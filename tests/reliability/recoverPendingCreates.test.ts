@@ -63,6 +63,19 @@ describe("recoverPendingCreates", () => {
     expect(emulator.store.liveCount()).toBe(1);
   });
 
+  it("marks the resource a found replacement replaces for deletion, so one URN is live once", async () => {
+    const made = await make("replacement");
+    const old = { urn: pending("a").resource.urn, type: SESSION_TYPE, id: "s-old", custom: true, outputs: {} };
+    const other = { urn: pending("b").resource.urn, type: SESSION_TYPE, id: "s-other", custom: true, outputs: {} };
+    const deployment: Deployment = { resources: [old, other], pending_operations: [pending("a", "replacement")] };
+    const result = await recoverPendingCreates(deployment, client);
+    expect(result.deployment.resources?.map((r) => [r.id, r.delete ?? false])).toEqual([
+      ["s-old", true],
+      ["s-other", false],
+      [made.sessionId, false],
+    ]);
+  });
+
   it("releases no duplicate in a dry run", async () => {
     const first = await make("twice");
     const second = await make("twice");
