@@ -102,7 +102,7 @@ export function descendants(root: number): number[] {
 }
 
 /** Alive and not a zombie waiting to be reaped. */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {

@@ -25,14 +25,18 @@ export class StackFixture {
     this.options = { ...this.options, config: { ...this.options.config, ...config } };
   }
 
-  async run(action: Action, env: Record<string, string> = {}): Promise<ActionResult> {
-    const spec: StackSpec = {
+  /** The full spec the runs use (e.g. to start a run this fixture does not drive, in the same state). */
+  spec(env: Record<string, string> = {}): StackSpec {
+    return {
       ...this.options,
       cliDir: pulumiCliDir(),
       stateDir: this.options.stateDir ?? path.join(WORK_ROOT, `state-${this.options.suite}`),
       env: { ...this.options.env, ...env },
     };
-    return runStackAction(spec, action);
+  }
+
+  async run(action: Action, env: Record<string, string> = {}): Promise<ActionResult> {
+    return runStackAction(this.spec(env), action);
   }
 
   /** Like run, but fails the test with the CLI's log when the action fails. */
