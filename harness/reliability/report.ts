@@ -142,28 +142,34 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
       "with HTTP 400 because the provider adds its create-token label; `check` now counts defaults and the token.",
     "- `emulator/createEmulator.ts`: an unparsable request target (e.g. `GET http://[`) answered HTTP 500 `InternalError`, which a client " +
       "retries; it now answers 400 `BadRequest`.",
+    "- `provider/runtime/sessionProviderImpl.ts`: the create token is drawn in `check`, so the engine records it with every pending " +
+      "create and `agb-recover-pending` finds the session a killed create made by that token alone (it used to be drawn inside " +
+      "`create`, and recovery had to guess by labels).",
+    "- `provider/recovery/`: `agb-recover-pending --dry-run` released duplicate sessions (it now only reports them); after a kill in " +
+      "the middle of a replacement, the found session was written as a second live resource under the URN of the session it " +
+      "replaces, so `pulumi stack import` refused the state and the session stayed an orphan (the replaced one is now marked for " +
+      "deletion, as the engine does, and the next `up` releases it; `tests/e2e/recoverPending.test.ts`).",
     "",
     "## Left open",
     "",
-    "- A create token generated in `check` (recorded in the pending operation) would let recovery after a kill match sessions by token " +
-      "instead of by labels; proposed, not made (it changes `check`'s output, which integration tests pin).",
     "- `createSessionOnce` allows 4 ambiguous rounds where other calls get 6 attempts; see the caveat in (b).",
     "- A check failure for a very long bad key quotes the whole key.",
     "",
     "## Recovering from a killed `pulumi up`",
     "",
     "1. `pulumi cancel` - the killed run leaves its lock in the backend.",
-    "2. `pulumi stack export`, then match each pending create to a session: `recoverPendingCreates` in " +
-      "`harness/reliability/recoverPendingCreates.ts` does it with ListSession/GetLabel (labels + an unknown create token) and writes the " +
-      "matches into the state; `pulumi stack import`.",
-    "3. `pulumi refresh` (or `pulumi refresh --clear-pending-creates` when nothing was matched), then `pulumi up`.",
+    "2. `npx agb-recover-pending [--stack NAME] [--dry-run]` in the project directory - exports the state, finds each pending " +
+      "create's session with one ListSession by the create token the pending create recorded, writes it into the state (dropping " +
+      "pending creates that made none) and imports the state; `--dry-run` only reports.",
+    "3. `pulumi refresh`, then `pulumi up`.",
     "",
     "## Reproduce",
     "",
     "```",
     "npx tsc -p . && node scripts/reliability-report.js      # all scenarios, rewrites this file",
     "node scripts/reliability-report.js c d                 # some scenarios, to .work/reliability/partial.md",
-    "npx jest tests/reliability                             # bad-input table and emulator abuse (3 s load)",
+    "npx jest tests/reliability                             # bad-input table, emulator abuse (3 s load), recovery logic",
+    "npx jest --runInBand tests/e2e/recoverPending.test.ts  # agb-recover-pending after a real SIGKILL, real CLI",
     "```",
     "",
   );

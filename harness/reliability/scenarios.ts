@@ -2,11 +2,13 @@
  * The reliability scenarios, each against its own emulator and its own stack
  * (state under .work/reliability/<scenario>), driven by the real Pulumi CLI.
  */
+import { isDeepStrictEqual } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/createEmulator";
-import { AgbClient } from "../../provider/client/AgbClient";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { sessionProviderImpl } from "../../provider/runtime/sessionProviderImpl";
+import { runRecoverPending, type RecoverSummary } from "../recoverPendingCli";
+import { startSlowAnswerProxy, type SlowAnswerProxy } from "../slowAnswerProxy";
 import { ACCEPTED_UNICODE_LABELS, BAD_INPUTS, configureProviderRuntime, runBadInput } from "./badInputs";
 import { runAbuseLoad } from "./emulatorAbuse";
 import {
@@ -14,14 +16,13 @@ import {
   errorExcerpt,
   exportState,
   freshStack,
-  importState,
   seconds,
   stateSessions,
   withConfig,
   type Truth,
 } from "./kit";
-import { recoverPendingCreates } from "../../provider/recovery/recoverPendingCreates";
 import { attemptsPerOperation, startRecordingProxy, type RecordedCall, type RecordingProxy } from "./recordingProxy";
+import { childEnv } from "./stackChild";
 import { runOp, startOp } from "./stackProcess";
 
 export interface ScenarioReport {
@@ -275,61 +276,107 @@ interface KillOutcome {
   recovery: string[];
   final: Truth;
   upOk: boolean;
+  /** createSession answers the proxy was holding when the kill came: sessions made, not yet recorded. */
+  heldAtKill: number;
+  /** The bin's runs exited 0, the dry run changed nothing, and every unrecorded session was found. */
+  recoveryOk: boolean;
   resourcesInState: number;
 }
 
+function summaryText(s: RecoverSummary): string {
+  return (
+    `${s.pendingCreates} pending creates, ${s.found} sessions found and written into state, ` +
+    `${s.dropped} made no session, ${s.released} duplicates released`
+  );
+}
+
+/** How long the way back holds a createSession answer in (c): sessions made in that window are not yet in state. */
+const ANSWER_HOLD_MS = 2000;
+
 async function killAndRecover(name: string, sessions: number, killAt: number, adopt: boolean): Promise<KillOutcome> {
   return withEmulator({ faults: { latencyMs: 150, latencyJitterMs: 500, seed: 5 } }, async (emulator) => {
-    const spec = freshStack(name, emulator.url, { sessionCount: String(sessions) });
-    const op = startOp(spec, { action: "up", parallel: 8 });
-    const deadline = Date.now() + 300_000;
-    while (emulator.store.liveCount() < killAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const liveAtKill = emulator.store.liveCount();
-    const { killed, survivors } = await op.killTree();
-    await new Promise((r) => setTimeout(r, 1000));
-
-    const recovery: string[] = [];
-    const cancel = await runOp(spec, { action: "cancel" });
-    recovery.push(`\`pulumi cancel\` (the killed run left its lock): ${cancel.ok ? "ok" : `failed: ${cancel.error}`}`);
-    const exported = await exportState(spec);
-    const afterKill = compareWithEmulator(exported.deployment, emulator);
-    const pendingCreates = (exported.deployment.pending_operations ?? []).filter((p) => p.type === "creating").length;
-
-    if (adopt) {
-      const client = new AgbClient({ endpoint: emulator.url, apiKey: "akm-reliability-local" });
-      const result = await recoverPendingCreates(exported.deployment, client);
-      const imported = await importState(spec, { ...exported, deployment: result.deployment });
-      recovery.push(
-        `\`agb-recover-pending\` (provider/recovery/recoverPendingCreates.ts: one ListSession per pending create, by its create token): ` +
-          `${result.pendingCreates} pending creates, ${result.adopted.length} sessions found and written into state, ` +
-          `${result.dropped.length} made no session, ${result.released.length} duplicates released; ` +
-          `\`pulumi stack import\`: ${imported.ok ? "ok" : `failed: ${imported.error}`}`,
-      );
-      const refresh = await runOp(spec, { action: "refresh" });
-      recovery.push(`\`pulumi refresh\`: ${refresh.ok ? "ok" : `failed: ${errorExcerpt(refresh)}`} ${JSON.stringify(refresh.changes)}`);
-    } else {
-      const refresh = await runOp(spec, { action: "refresh", clearPendingCreates: true });
-      recovery.push(
-        `\`pulumi refresh --clear-pending-creates\`: ${refresh.ok ? "ok" : `failed: ${errorExcerpt(refresh)}`} ${JSON.stringify(refresh.changes)}`,
-      );
+    const slow = await startSlowAnswerProxy(emulator.url, ["/mcp/createSession"], ANSWER_HOLD_MS);
+    try {
+      return await killAndRecoverVia(slow, emulator, name, sessions, killAt, adopt);
+    } finally {
+      await slow.close();
     }
-    const up = await runOp(spec, { action: "up" });
-    recovery.push(`\`pulumi up\`: ${up.ok ? "ok" : `failed: ${errorExcerpt(up)}`} ${JSON.stringify(up.changes)}`);
-    const finalState = await exportState(spec);
-    const final = compareWithEmulator(finalState.deployment, emulator);
-    return {
-      liveAtKill,
-      afterKill,
-      pendingCreates,
-      unrecorded: afterKill.orphans.length,
-      survivors: survivors.length,
-      killed,
-      recovery,
-      final,
-      upOk: up.ok,
-      resourcesInState: stateSessions(finalState.deployment).length,
-    };
   });
+}
+
+async function killAndRecoverVia(
+  slow: SlowAnswerProxy,
+  emulator: RunningEmulator,
+  name: string,
+  sessions: number,
+  killAt: number,
+  adopt: boolean,
+): Promise<KillOutcome> {
+  const spec = freshStack(name, slow.url, { sessionCount: String(sessions) });
+  const op = startOp(spec, { action: "up", parallel: 8 });
+  const deadline = Date.now() + 300_000;
+  while (emulator.store.liveCount() < killAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const liveAtKill = emulator.store.liveCount();
+  const heldAtKill = slow.held();
+  const { killed, survivors } = await op.killTree();
+  // What the service received it completes; later answers are not held.
+  slow.setHoldMs(0);
+  for (let i = 0; i < 600 && (slow.upstreamInFlight() > 0 || slow.held() > 0); i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 1000));
+
+  const recovery: string[] = [];
+  const cancel = await runOp(spec, { action: "cancel" });
+  recovery.push(`\`pulumi cancel\` (the killed run left its lock): ${cancel.ok ? "ok" : `failed: ${cancel.error}`}`);
+  const exported = await exportState(spec);
+  const afterKill = compareWithEmulator(exported.deployment, emulator);
+  const pendingCreates = (exported.deployment.pending_operations ?? []).filter((p) => p.type === "creating").length;
+
+  let recoveryOk = true;
+  if (adopt) {
+    // The real bin, as a user runs it: in the project directory, `pulumi` on PATH, endpoint and key from the stack config.
+    const cli = { cwd: spec.workDir, env: childEnv(spec) };
+    const dry = await runRecoverPending(["--stack", spec.stack, "--dry-run"], cli);
+    const unchanged = isDeepStrictEqual((await exportState(spec)).deployment, exported.deployment);
+    recovery.push(
+      `\`agb-recover-pending --dry-run\`: exit ${dry.code}, ${dry.summary ? summaryText(dry.summary) : `no summary: ${dry.stderr.trim().slice(-300)}`}; ` +
+        `state unchanged: **${unchanged ? "yes" : "no"}**`,
+    );
+    const run = await runRecoverPending(["--stack", spec.stack], cli);
+    const foundIds = new Set(run.summary?.adopted.map((a) => a.sessionId));
+    const allFound = afterKill.orphans.every((id) => foundIds.has(id));
+    recovery.push(
+      `\`agb-recover-pending\` (the package's bin, dist/provider/recovery/cli.js: \`pulumi stack export\`, one ListSession per pending ` +
+        `create by its create token, \`pulumi stack import\`) in ${seconds(run.ms)}: exit ${run.code}, ` +
+        `${run.summary ? summaryText(run.summary) : `no summary: ${run.stderr.trim().slice(-300)}`}; ` +
+        `every session made but not in state found: **${allFound ? "yes" : "no"}**`,
+    );
+    recoveryOk = dry.code === 0 && unchanged && run.code === 0 && run.summary !== undefined && allFound;
+    const refresh = await runOp(spec, { action: "refresh" });
+    recovery.push(`\`pulumi refresh\`: ${refresh.ok ? "ok" : `failed: ${errorExcerpt(refresh)}`} ${JSON.stringify(refresh.changes)}`);
+  } else {
+    const refresh = await runOp(spec, { action: "refresh", clearPendingCreates: true });
+    recovery.push(
+      `\`pulumi refresh --clear-pending-creates\`: ${refresh.ok ? "ok" : `failed: ${errorExcerpt(refresh)}`} ${JSON.stringify(refresh.changes)}`,
+    );
+  }
+  const up = await runOp(spec, { action: "up" });
+  recovery.push(`\`pulumi up\`: ${up.ok ? "ok" : `failed: ${errorExcerpt(up)}`} ${JSON.stringify(up.changes)}`);
+  const finalState = await exportState(spec);
+  const final = compareWithEmulator(finalState.deployment, emulator);
+  return {
+    liveAtKill,
+    afterKill,
+    pendingCreates,
+    unrecorded: afterKill.orphans.length,
+    survivors: survivors.length,
+    killed,
+    recovery,
+    final,
+    upOk: up.ok,
+    recoveryOk,
+    resourcesInState: stateSessions(finalState.deployment).length,
+    heldAtKill,
+  };
 }
 
 export async function scenarioInterruption(sessions = 30, killAt = 12): Promise<ScenarioReport> {
@@ -338,13 +385,14 @@ export async function scenarioInterruption(sessions = 30, killAt = 12): Promise<
   const describe = (label: string, o: KillOutcome): string[] => [
     `**${label}**`,
     "",
-    `- SIGKILL sent to ${o.killed} processes (node + Automation API, pulumi, the dynamic-provider plugin) when the emulator held ${o.liveAtKill} live sessions; processes left: ${o.survivors}`,
+    `- SIGKILL sent to ${o.killed} processes (node + Automation API, pulumi, the dynamic-provider plugin) when the emulator held ${o.liveAtKill} live sessions ` +
+      `and ${o.heldAtKill} createSession answers were on their way back; processes left: ${o.survivors}`,
     `- right after the kill: ${truthLine(o.afterKill)}; pending creates in state: ${o.pendingCreates}; sessions made but not in state: **${o.unrecorded}**`,
     ...o.recovery.map((r) => `- ${r}`),
     `- after recovery and \`up\`: ${truthLine(o.final)}; duplicates: ${o.final.inState - o.final.distinctInState}`,
     "",
   ];
-  const ok = adopted.upOk && adopted.final.orphans.length === 0 && adopted.final.inState === sessions && adopted.final.live === sessions;
+  const ok = adopted.upOk && adopted.recoveryOk && adopted.final.orphans.length === 0 && adopted.final.inState === sessions && adopted.final.live === sessions;
   return {
     key: "c",
     title: "Interruption: `pulumi up` killed with SIGKILL mid-run, then recovery",
@@ -356,9 +404,12 @@ export async function scenarioInterruption(sessions = 30, killAt = 12): Promise<
     calls: "-",
     verdict: ok ? (plain.final.orphans.length > 0 ? "partial" : "pass") : "FAIL",
     lines: [
-      `\`pulumi up\` of ${sessions} sessions (engine parallelism 8, emulator latency 150-650 ms) killed when ${killAt} sessions were live, twice: ` +
-        "once recovered the plain way (`pulumi cancel`, `pulumi refresh --clear-pending-creates`, `pulumi up`), once with the pending creates " +
-        "first matched to sessions through the AGB API.",
+      `\`pulumi up\` of ${sessions} sessions (engine parallelism 8, emulator latency 150-650 ms, each createSession answer held ` +
+        `${ANSWER_HOLD_MS / 1000} s on its way back by a proxy, so the sessions made in the last ${ANSWER_HOLD_MS / 1000} s before the kill ` +
+        `are not in state yet, and requests the service had received complete after the kill) killed when ${killAt} sessions were live, twice: ` +
+        "once recovered the plain way (`pulumi cancel`, `pulumi refresh --clear-pending-creates`, `pulumi up`), once with the real " +
+        "`agb-recover-pending` bin run in place of `--clear-pending-creates` (`pulumi cancel`, `agb-recover-pending --dry-run`, " +
+        "`agb-recover-pending`, `pulumi refresh`, `pulumi up`).",
       "",
       ...describe("Plain recovery", plain),
       ...describe("Recovery with agb-recover-pending", adopted),

@@ -34,10 +34,15 @@ export interface ChildResult {
   ms: number;
 }
 
+/** The environment of a child's CLI runs (state backend, passphrase, its own PULUMI_HOME); also for other tools on that stack. */
+export function childEnv(spec: ChildSpec): Record<string, string> {
+  return pulumiEnv(spec.cliDir, spec.stateDir, { PULUMI_HOME: path.join(path.dirname(spec.stateDir), "pulumi-home") });
+}
+
 async function openStack(spec: ChildSpec): Promise<Stack> {
   fs.mkdirSync(spec.workDir, { recursive: true });
   const programModule = path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
-  const env = pulumiEnv(spec.cliDir, spec.stateDir, { PULUMI_HOME: path.join(path.dirname(spec.stateDir), "pulumi-home") });
+  const env = childEnv(spec);
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(
     {

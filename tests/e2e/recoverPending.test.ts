@@ -26,7 +26,7 @@ import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 import { pulumiCliDir, StackFixture } from "../support/stackFixture";
 import { cleanSuite, E2E_API_KEY, mutatingCounts, pulumiCli, suitePaths } from "./support/e2eSupport";
-import { startSlowAnswerProxy, type SlowAnswerProxy } from "./support/slowAnswerProxy";
+import { startSlowAnswerProxy, type SlowAnswerProxy } from "../../harness/slowAnswerProxy";
 
 jest.setTimeout(900_000);
 
