@@ -194,7 +194,7 @@ export const sessionProviderImpl = {
     };
   },
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, _props?: Props): Promise<void> {
     try {
       await currentClient().releaseAndWait(id);
     } catch (error) {
