@@ -13,6 +13,7 @@ import {
 } from "../../wire/protocol";
 import { mergeClientOptions, type ClientOptions, type ClientOptionsInput } from "./clientOptions";
 import { AgbApiError, AgbResponseShapeError, AgbTimeoutError, isNotFound } from "./errors";
+import { classifyError } from "./retry/classifyError";
 import { Transport } from "./transport";
 
 export type Labels = Record<string, string>;
@@ -171,7 +172,9 @@ export class AgbClient {
         if (status === FINISHED_STATUS) return polls;
       } catch (error) {
         if (isNotFound(error)) return polls;
-        throw error;
+        // The release itself was accepted: a poll that failed for a passing reason is
+        // polled again (within the deadline) rather than failing the whole delete.
+        if (!classifyError(error, "getSessionInfo").retry) throw error;
       }
       if (Date.now() + this.options.releasePollIntervalMs > deadline) {
         throw new AgbTimeoutError(

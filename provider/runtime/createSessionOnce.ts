@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { AgbClient, CreatedSession, CreateSessionRequest } from "../client/AgbClient";
+import { DEFAULT_CLIENT_OPTIONS } from "../client/clientOptions";
 import { AgbApiError, AgbNetworkError, AgbResponseShapeError } from "../client/errors";
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
 
-/** How many times a create whose answer was lost is looked up and tried again. */
-const MAX_AMBIGUOUS_CREATE_ATTEMPTS = 4;
+/** How many times a create whose answer was lost is looked up and tried again: the same budget as any call. */
+const MAX_AMBIGUOUS_CREATE_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 
 export interface CreateOutcome {
   session: CreatedSession;

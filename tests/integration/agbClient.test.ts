@@ -92,6 +92,18 @@ describe("AgbClient against the emulator", () => {
       expect(await client.releaseAndWait(sessionId)).toBe(0);
       expect(await client.releaseAndWait("s-never-existed")).toBe(0);
     });
+
+    it("releaseAndWait polls again when a status poll fails for a passing reason after its retries", async () => {
+      const { client } = fastClient(url(), { retry: { maxAttempts: 2 }, releasePollIntervalMs: 1 });
+      const { sessionId } = await client.createSession({ imageId: "agb-code-space-1" });
+      await scriptFaults(url(), [
+        { path: PATHS.info, kind: "status", status: 503 },
+        { path: PATHS.info, kind: "status", status: 503 },
+      ]);
+      expect(await client.releaseAndWait(sessionId)).toBe(2);
+      expect(await count(url(), PATHS.releaseAsync)).toBe(1);
+      expect(await count(url(), PATHS.info)).toBe(3);
+    });
   });
 
   describe("listSessions", () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { AgbNetworkError, AgbValidationError } from "../../provider/client/errors";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { createSessionOnce } from "../../provider/runtime/createSessionOnce";
@@ -81,7 +82,7 @@ describe("createSessionOnce (orphan-proof create)", () => {
     );
     const error = await rejectionOf(createSessionOnce(client, request));
     expect(error).toBeInstanceOf(AgbNetworkError);
-    expect(await count(url(), PATHS.create)).toBe(4);
+    expect(await count(url(), PATHS.create)).toBe(DEFAULT_CLIENT_OPTIONS.retry.maxAttempts);
     expect(await liveSessions(url())).toHaveLength(0);
   });
 
