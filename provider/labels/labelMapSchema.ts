@@ -19,7 +19,7 @@ const labelRecordSchema = z
     for (const [key, value] of entries) {
       const keyIssue = keyProblem(key);
       if (keyIssue) {
-        ctx.addIssue({ code: "custom", path: [key], message: `${keyIssue} (key ${JSON.stringify(key)})` });
+        ctx.addIssue({ code: "custom", path: [key], message: keyIssue });
         continue;
       }
       if (typeof value !== "string") {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { quoteKey } from "./quoteKey";
 
 export interface CheckFailure {
   property: string;
@@ -15,7 +16,7 @@ export function toCheckFailures(error: z.ZodError, context = ""): CheckFailure[]
   for (const issue of error.issues) {
     const [head, ...rest] = issue.path.map(String);
     const property = head ?? "";
-    const where = rest.length > 0 ? `${rest.map((p) => JSON.stringify(p)).join(".")}: ` : "";
+    const where = rest.length > 0 ? `${rest.map(quoteKey).join(".")}: ` : "";
     const reasons = byProperty.get(property) ?? [];
     reasons.push(`${where}${issue.message}`);
     byProperty.set(property, reasons);

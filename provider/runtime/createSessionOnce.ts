@@ -5,7 +5,7 @@ import { AgbApiError, AgbNetworkError, AgbResponseShapeError } from "../client/e
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
 
 /** How many times a create whose answer was lost is looked up and tried again: the same budget as any call. */
-const MAX_AMBIGUOUS_CREATE_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
+export const MAX_AMBIGUOUS_CREATE_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 
 export interface CreateOutcome {
   session: CreatedSession;

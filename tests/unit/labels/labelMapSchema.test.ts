@@ -53,3 +53,12 @@ describe("labelMapSchema", () => {
     expect(failuresOf("a=b")).toHaveLength(1);
   });
 });
+
+describe("messages about long keys", () => {
+  it("quote the start of the key and its length, not the whole key", () => {
+    const key = `k${"x".repeat(300)}`;
+    const [failure] = failuresOf({ [key]: "" });
+    expect(failure.reason).toContain("(301 characters)");
+    expect(failure.reason.length).toBeLessThan(200);
+  });
+});
