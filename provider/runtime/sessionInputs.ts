@@ -4,8 +4,8 @@ import { labelPolicySchema } from "../labels/labelPolicy";
 
 /**
  * Provider bookkeeping that travels with the inputs but is not the user's.
- * `createToken` is drawn afresh by every check, so the engine records it with
- * a pending create before the create starts: if the run is killed, the token
+ * `createToken` is drawn afresh by a check that may lead to a create, so the
+ * engine records it with a pending create before the create starts: if the run is killed, the token
  * in state finds the session the create may have made (see agb-recover-pending).
  */
 export const INTERNAL_INPUT_KEYS = ["__provider", "effectiveLabels", "createToken"] as const;

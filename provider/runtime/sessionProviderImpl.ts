@@ -29,7 +29,7 @@ type Props = Record<string, unknown>;
 
 /** The Session provider's logic; loaded from the installed package at call time. */
 export const sessionProviderImpl = {
-  async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const failures: CheckFailure[] = [];
     let settings: ProviderSettings;
     try {
@@ -88,7 +88,7 @@ export const sessionProviderImpl = {
       labelPolicy: input.labelPolicy,
       // Kept as given: it is how a secret label value makes the effectiveLabels output secret too.
       effectiveLabels: news.effectiveLabels,
-      createToken: input.adoptSessionId ? undefined : randomUUID(),
+      createToken: input.adoptSessionId ? undefined : createTokenFor(olds, news),
     });
     return { inputs };
   },
@@ -274,6 +274,18 @@ async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Pr
     );
   }
   return after;
+}
+
+/**
+ * A fresh token whenever this check may lead to a create (a new resource, or a
+ * change that replaces it), so a replacement never shares its token with the
+ * session it replaces. Otherwise the old one is kept: inputs that do not change
+ * spare the engine a checkpoint write per resource on every `up`.
+ */
+function createTokenFor(olds: Props, news: Props): string {
+  const previous = olds.createToken;
+  const mayCreate = typeof previous !== "string" || REPLACE_ON_CHANGE.some((key) => !sameValue(olds[key], news[key]));
+  return mayCreate ? randomUUID() : (previous as string);
 }
 
 /** A label write on a session that expired or was released: say so, and how to recover, never drop it silently. */

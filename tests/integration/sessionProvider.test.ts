@@ -115,8 +115,16 @@ describe("Session provider against the emulator", () => {
       const { id, inputs } = await createFrom({ imageId: "agb-code-space-1", labels: { env: "dev" } });
       expect(typeof inputs.createToken).toBe("string");
       expect(sessionLabels(emulator.current, id)?.[CREATE_TOKEN_LABEL]).toBe(inputs.createToken);
-      const again = await checked({ imageId: "agb-code-space-1", labels: { env: "dev" } });
-      expect(again.createToken).not.toBe(inputs.createToken);
+      const fresh = await checked({ imageId: "agb-code-space-1", labels: { env: "dev" } });
+      expect(fresh.createToken).not.toBe(inputs.createToken);
+    });
+
+    it("keeps the create token while nothing would replace the session, and draws a new one when something would", async () => {
+      const first = await checked({ imageId: "agb-code-space-1", labels: { env: "dev" } });
+      const relabelled = (await provider.check(first, { imageId: "agb-code-space-1", labels: { env: "prod" } })).inputs as Props;
+      expect(relabelled.createToken).toBe(first.createToken);
+      const reimaged = (await provider.check(first, { imageId: "agb-browser-use-1", labels: { env: "dev" } })).inputs as Props;
+      expect(reimaged.createToken).not.toBe(first.createToken);
     });
 
     it("makes exactly one createSession call and no SetLabel", async () => {
