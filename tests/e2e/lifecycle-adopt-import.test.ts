@@ -26,6 +26,7 @@ import {
   sessionResources,
   totalCalls,
   writeLanguageHostShim,
+  takeStepStats,
 } from "./support/e2eSupport";
 
 jest.setTimeout(300_000);
@@ -39,11 +40,7 @@ let emulator: RunningEmulator;
 let control: EmulatorControl;
 let client: AgbClient;
 
-async function stepStats(): Promise<Record<string, number>> {
-  const stats = await control.stats();
-  await control.reset("stats");
-  return stats;
-}
+const stepStats = () => takeStepStats(control);
 
 beforeAll(async () => {
   cleanSuite(SUITE, ADOPT_PROJECT);

@@ -23,6 +23,8 @@ import {
   suitePaths,
   unwrap,
   type StateResource,
+  runRecorded,
+  takeStepStats,
 } from "./support/e2eSupport";
 
 jest.setTimeout(300_000);
@@ -39,17 +41,9 @@ let stack: StackFixture;
 let sessionId = "";
 const results: ActionResult[] = [];
 
-async function run(action: Parameters<StackFixture["runOk"]>[0]): Promise<ActionResult> {
-  const result = await stack.runOk(action);
-  results.push(result);
-  return result;
-}
+const run = (action: Parameters<StackFixture["runOk"]>[0]) => runRecorded(stack, results, action);
 
-async function stepStats(): Promise<Record<string, number>> {
-  const stats = await control.stats();
-  await control.reset("stats");
-  return stats;
-}
+const stepStats = () => takeStepStats(control);
 
 /** The one Session in state, decrypted (`pulumi stack export --show-secrets`): secrets stay wrapped in envelopes. */
 async function decryptedSession(): Promise<StateResource> {

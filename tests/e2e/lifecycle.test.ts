@@ -19,6 +19,8 @@ import {
   suitePaths,
   totalCalls,
   unwrap,
+  runRecorded,
+  takeStepStats,
 } from "./support/e2eSupport";
 
 jest.setTimeout(300_000);
@@ -37,18 +39,9 @@ const results: ActionResult[] = [];
 /** Session ids as of the last step that changed them. */
 let ids: string[] = [];
 
-async function run(action: Parameters<StackFixture["runOk"]>[0]): Promise<ActionResult> {
-  const result = await stack.runOk(action);
-  results.push(result);
-  return result;
-}
+const run = (action: Parameters<StackFixture["runOk"]>[0]) => runRecorded(stack, results, action);
 
-/** Call counts of the step just run; resets them for the next one. */
-async function stepStats(): Promise<Record<string, number>> {
-  const stats = await control.stats();
-  await control.reset("stats");
-  return stats;
-}
+const stepStats = () => takeStepStats(control);
 
 async function liveById(): Promise<Map<string, { imageId: string; labels: Record<string, string> }>> {
   return new Map((await control.liveSessions()).map((s) => [s.sessionId, s]));

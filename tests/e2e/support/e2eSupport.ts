@@ -2,9 +2,10 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../../harness/pulumiCli";
-import { MUTATING_PATHS } from "../../../harness/emulatorControl";
+import { MUTATING_PATHS, type EmulatorControl } from "../../../harness/emulatorControl";
+import type { ActionResult } from "../../../harness/stackRunner";
 import { SESSION_TYPE } from "../../../provider/resources/Session";
-import { pulumiCliDir } from "../../support/stackFixture";
+import { pulumiCliDir, type StackFixture } from "../../support/stackFixture";
 
 /** The emulator's API paths, as its stats report them. */
 export const PATHS = {
@@ -17,6 +18,24 @@ export const PATHS = {
   releaseSessionAsync: "/mcp/releaseSessionAsync",
   releaseSession: "/mcp/releaseSession",
 } as const;
+
+/** Call counts of the step just run; resets them for the next step. */
+export async function takeStepStats(control: EmulatorControl): Promise<Record<string, number>> {
+  const stats = await control.stats();
+  await control.reset("stats");
+  return stats;
+}
+
+/** Runs an action that must succeed and keeps its result, so a suite can search every CLI output at the end. */
+export async function runRecorded(
+  stack: StackFixture,
+  results: ActionResult[],
+  action: Parameters<StackFixture["runOk"]>[0],
+): Promise<ActionResult> {
+  const result = await stack.runOk(action);
+  results.push(result);
+  return result;
+}
 
 /** A distinctive API key: any occurrence of it in state or output is a leak. */
 export const E2E_API_KEY = "akm-e2e-SECRET-123";
