@@ -93,33 +93,28 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 
 const optionalString = z.string().optional().nullable();
 
+/** What createSession and getSession both describe a session with. */
+const sessionFields = {
+  resourceUrl: optionalString,
+  appInstanceId: optionalString,
+  resourceId: optionalString,
+  linkUrl: optionalString,
+  wsUrl: optionalString,
+  token: optionalString,
+  toolList: z.unknown().optional(),
+};
+
 export const createSessionDataSchema = z
   .object({
+    ...sessionFields,
     sessionId: optionalString,
-    resourceUrl: optionalString,
-    appInstanceId: optionalString,
-    resourceId: optionalString,
-    linkUrl: optionalString,
-    wsUrl: optionalString,
-    token: optionalString,
-    toolList: z.unknown().optional(),
     success: z.boolean().optional().nullable(),
     errMsg: optionalString,
   })
   .passthrough();
 
 export const getSessionDataSchema = z
-  .object({
-    sessionId: z.string(),
-    status: optionalString,
-    resourceUrl: optionalString,
-    appInstanceId: optionalString,
-    resourceId: optionalString,
-    linkUrl: optionalString,
-    wsUrl: optionalString,
-    token: optionalString,
-    toolList: z.unknown().optional(),
-  })
+  .object({ ...sessionFields, sessionId: z.string(), status: optionalString })
   .passthrough();
 
 export const sessionInfoDataSchema = z
