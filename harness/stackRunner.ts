@@ -108,7 +108,8 @@ function automationFor(workDir: string): typeof automation {
   return require(require.resolve("@pulumi/pulumi/automation", { paths: [workDir, REPO_ROOT] }));
 }
 
-async function openStack(spec: StackSpec): Promise<automation.Stack> {
+/** Creates or selects the stack of an example program, with its config set. */
+export async function openStack(spec: StackSpec): Promise<automation.Stack> {
   const project = spec.project ?? `agb-${spec.example.replace(/[^a-z0-9]+/gi, "-")}`;
   const stateDir = spec.stateDir ?? path.join(WORK_ROOT, "state");
   const workDir = spec.workDir ?? path.join(WORK_ROOT, "projects", project);
@@ -142,7 +143,7 @@ async function openStack(spec: StackSpec): Promise<automation.Stack> {
   return stack;
 }
 
-function countChanges(summary: Record<string, number | undefined> | undefined): Record<string, number> {
+export function countChanges(summary: Record<string, number | undefined> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [kind, count] of Object.entries(summary ?? {})) if (count) out[kind] = count;
   return out;

@@ -5,8 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { pulumiEnv, REPO_ROOT } from "../pulumiCli";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { countChanges, openStack } from "../stackRunner";
+import { pulumiEnv } from "../pulumiCli";
 
 export interface ChildSpec {
   project: string;
@@ -36,34 +37,15 @@ export interface ChildResult {
 
 /** The environment of a child's CLI runs (state backend, passphrase, its own PULUMI_HOME); also for other tools on that stack. */
 export function childEnv(spec: ChildSpec): Record<string, string> {
-  return pulumiEnv(spec.cliDir, spec.stateDir, { PULUMI_HOME: path.join(path.dirname(spec.stateDir), "pulumi-home") });
+  return pulumiEnv(spec.cliDir, spec.stateDir, ownPulumiHome(spec));
 }
 
-async function openStack(spec: ChildSpec): Promise<Stack> {
-  fs.mkdirSync(spec.workDir, { recursive: true });
-  const programModule = path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
-  const env = childEnv(spec);
-  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
-  const stack = await LocalWorkspace.createOrSelectStack(
-    {
-      stackName: spec.stack,
-      projectName: spec.project,
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      program: async () => require(programModule),
-    },
-    {
-      workDir: spec.workDir,
-      envVars: env,
-      pulumiCommand,
-      projectSettings: { name: spec.project, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
-    },
-  );
-  await stack.setAllConfig(Object.fromEntries(Object.entries(spec.config).map(([k, value]) => [k, { value }])));
-  return stack;
+function ownPulumiHome(spec: ChildSpec): Record<string, string> {
+  return { PULUMI_HOME: path.join(path.dirname(spec.stateDir), "pulumi-home") };
 }
 
-function counts(summary: Record<string, number | undefined> | undefined): Record<string, number> {
-  return Object.fromEntries(Object.entries(summary ?? {}).filter(([, n]) => n)) as Record<string, number>;
+function openChildStack(spec: ChildSpec): Promise<Stack> {
+  return openStack({ ...spec, env: ownPulumiHome(spec) });
 }
 
 export async function runChildOp(spec: ChildSpec, op: ChildOp): Promise<ChildResult> {
@@ -72,19 +54,19 @@ export async function runChildOp(spec: ChildSpec, op: ChildOp): Promise<ChildRes
   const onOutput = (text: string) => lines.push(text);
   const result: ChildResult = { ok: true, changes: {}, log: "", ms: 0 };
   try {
-    const stack = await openStack(spec);
+    const stack = await openChildStack(spec);
     switch (op.action) {
       case "up":
-        result.changes = counts((await stack.up({ onOutput, color: "never", parallel: op.parallel })).summary.resourceChanges);
+        result.changes = countChanges((await stack.up({ onOutput, color: "never", parallel: op.parallel })).summary.resourceChanges);
         break;
       case "preview":
-        result.changes = counts((await stack.preview({ onOutput, color: "never", parallel: op.parallel })).changeSummary);
+        result.changes = countChanges((await stack.preview({ onOutput, color: "never", parallel: op.parallel })).changeSummary);
         break;
       case "destroy":
-        result.changes = counts((await stack.destroy({ onOutput, color: "never", parallel: op.parallel })).summary.resourceChanges);
+        result.changes = countChanges((await stack.destroy({ onOutput, color: "never", parallel: op.parallel })).summary.resourceChanges);
         break;
       case "refresh":
-        result.changes = counts(
+        result.changes = countChanges(
           (await stack.refresh({ onOutput, color: "never", clearPendingCreates: op.clearPendingCreates })).summary.resourceChanges,
         );
         break;
