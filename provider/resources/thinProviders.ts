@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 /**
  * The providers Pulumi serializes into every resource's state (twice: inputs
  * and outputs). Each method only loads the implementation from the installed
- * package by name, so the serialized text stays under 2 KB whatever the size of
+ * package by name, so the serialized text stays about 2 KB whatever the size of
  * the code, never captures a credential or a socket, and always runs the
  * installed code rather than code frozen in old state.
  *
