@@ -27,16 +27,6 @@ export interface CreateSessionRequest {
   contextId?: string;
 }
 
-export interface CreatedSession {
-  sessionId: string;
-  resourceUrl?: string;
-  appInstanceId?: string;
-  resourceId?: string;
-  linkUrl?: string;
-  wsUrl?: string;
-  requestId?: string;
-}
-
 export interface SessionDetails {
   sessionId: string;
   status?: string;
@@ -45,6 +35,11 @@ export interface SessionDetails {
   resourceId?: string;
   linkUrl?: string;
   wsUrl?: string;
+}
+
+/** What createSession answers: the session's details (no status yet) and the request id. */
+export interface CreatedSession extends Omit<SessionDetails, "status"> {
+  requestId?: string;
 }
 
 export interface SessionSummary {

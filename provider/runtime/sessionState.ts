@@ -15,16 +15,9 @@ export interface SessionCheckedInputs {
 }
 
 /** A Session's outputs: its inputs plus what the service told us. */
-export interface SessionState extends SessionCheckedInputs {
-  sessionId: string;
+export interface SessionState extends SessionCheckedInputs, SessionDetails {
   /** Every label on the session as last read or written. */
   effectiveLabels: LabelMap;
-  status?: string;
-  resourceUrl?: string;
-  appInstanceId?: string;
-  resourceId?: string;
-  linkUrl?: string;
-  wsUrl?: string;
   /** True when the stack adopted an existing session instead of creating it. */
   adopted: boolean;
 }
