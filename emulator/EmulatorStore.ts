@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { FINISHED_STATUS } from "../wire/protocol";
-
-export const ACTIVE_STATUS = "RUNNING";
+import { isReleasedStatus, RUNNING_STATUS } from "../wire/sessionStatus";
 
 export interface StoredSession {
   sessionId: string;
@@ -26,8 +24,19 @@ export interface StoreOptions {
   timeScale: number;
   defaultIdleSeconds: number;
   maxLifetimeSeconds: number;
-  /** How long a released session still answers FINISH before it is not-found. */
+  /** How long a released session still answers with a status before it is not-found. */
   tombstoneSeconds: number;
+  /** How long a released session reports DELETING before its final status. */
+  deletingSeconds: number;
+  /** The status a released session settles on: the service has been seen to report either. */
+  releasedStatus: "FINISH" | "DELETED";
+  /**
+   * What resets the idle timer. The SDKs' integration tests show that polling
+   * status does not keep a session alive and keep-alive does; whether other
+   * calls (SetLabel, GetLabel) count is unknown. "keepalive" is the reading
+   * that expires sessions soonest.
+   */
+  idleReset: "keepalive" | "any";
   /** How SetLabel treats the existing set: the real service's choice is unknown. */
   labelSemantics: "replace" | "merge";
   /** Whether SetLabel accepts `{}`: unknown for the real service. */
@@ -41,6 +50,9 @@ export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   defaultIdleSeconds: 300,
   maxLifetimeSeconds: 1800,
   tombstoneSeconds: 60,
+  deletingSeconds: 2,
+  releasedStatus: "FINISH",
+  idleReset: "keepalive",
   labelSemantics: "replace",
   emptyLabels: "accept",
   now: Date.now,
@@ -77,7 +89,7 @@ export class EmulatorStore {
       sessionId: id,
       imageId: input.imageId,
       labels: { ...input.labels },
-      status: ACTIVE_STATUS,
+      status: RUNNING_STATUS,
       createdAt: now,
       lastActivityAt: now,
       idleTimeoutSeconds: input.idleTimeoutSeconds ?? this.options.defaultIdleSeconds,
@@ -91,14 +103,17 @@ export class EmulatorStore {
     return session;
   }
 
-  /** A live session, its idle timer reset; undefined when released or expired. */
-  touch(sessionId: string): StoredSession | undefined {
+  /**
+   * A live session, for a call about it; undefined when released or expired.
+   * Resets the idle timer when `keepAlive`, or for any call under `idleReset: "any"`.
+   */
+  use(sessionId: string, keepAlive = false): StoredSession | undefined {
     const session = this.live(sessionId);
-    if (session) session.lastActivityAt = this.now();
+    if (session && (keepAlive || this.options.idleReset === "any")) session.lastActivityAt = this.now();
     return session;
   }
 
-  /** Live or recently released: what getSessionInfo can still describe. */
+  /** Live or recently released: what getSession and getSessionInfo can still describe. */
   describe(sessionId: string): StoredSession | undefined {
     this.sweep();
     return this.sessions.get(sessionId);
@@ -126,7 +141,7 @@ export class EmulatorStore {
     this.sweep();
     return [...this.sessions.values()].filter(
       (s) =>
-        (includeFinished || s.status !== FINISHED_STATUS) &&
+        (includeFinished || !isReleasedStatus(s.status)) &&
         Object.entries(filter).every(([k, v]) => s.labels[k] === v),
     );
   }
@@ -137,7 +152,7 @@ export class EmulatorStore {
   }
 
   liveCount(): number {
-    return this.all().filter((s) => s.status !== FINISHED_STATUS).length;
+    return this.all().filter((s) => !isReleasedStatus(s.status)).length;
   }
 
   clear(): void {
@@ -148,30 +163,38 @@ export class EmulatorStore {
   private live(sessionId: string): StoredSession | undefined {
     this.sweep();
     const session = this.sessions.get(sessionId);
-    return session && session.status !== FINISHED_STATUS ? session : undefined;
+    return session && !isReleasedStatus(session.status) ? session : undefined;
   }
 
-  private finish(session: StoredSession): void {
-    session.status = FINISHED_STATUS;
-    session.releasedAt = this.now();
+  private finish(session: StoredSession, at: number = this.now()): void {
+    session.status = this.options.deletingSeconds > 0 ? "DELETING" : this.options.releasedStatus;
+    session.releasedAt = at;
   }
 
-  /** Applies idle release, maximum lifetime and tombstone expiry. */
+  /** Applies idle release, maximum lifetime, the DELETING phase and tombstone expiry. */
   private sweep(): void {
     const now = this.now();
     let changed = false;
     for (const session of this.sessions.values()) {
-      if (session.status === FINISHED_STATUS) {
-        if (now - (session.releasedAt ?? now) > this.options.tombstoneSeconds * 1000) {
+      if (isReleasedStatus(session.status)) {
+        const releasedFor = now - (session.releasedAt ?? now);
+        if (releasedFor > this.options.tombstoneSeconds * 1000) {
           this.sessions.delete(session.sessionId);
+          changed = true;
+        } else if (session.status === "DELETING" && releasedFor >= this.options.deletingSeconds * 1000) {
+          session.status = this.options.releasedStatus;
           changed = true;
         }
         continue;
       }
-      const idleFor = now - session.lastActivityAt;
-      const age = now - session.createdAt;
-      if (idleFor > session.idleTimeoutSeconds * 1000 || age > this.options.maxLifetimeSeconds * 1000) {
-        this.finish(session);
+      // A timeout takes effect at the moment it ran out, not when it is noticed.
+      const endsAt = Math.min(
+        session.lastActivityAt + session.idleTimeoutSeconds * 1000,
+        session.createdAt + this.options.maxLifetimeSeconds * 1000,
+      );
+      if (now > endsAt) {
+        this.finish(session, endsAt);
+        if (now - endsAt >= this.options.deletingSeconds * 1000) session.status = this.options.releasedStatus;
         changed = true;
       }
     }

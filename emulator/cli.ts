@@ -5,8 +5,10 @@
  * Prints "agb-emulator listening on http://127.0.0.1:PORT" once it listens.
  */
 import { parseArgs } from "node:util";
-import { startEmulator } from "./createEmulator";
+import { RELEASE_ANSWER_SHAPES, type ReleaseAnswerShape } from "../wire/releaseAnswer";
 import type { FaultConfigInput } from "./faults";
+import { parseLabelLimits, type LabelLimits } from "./labelLimits";
+import { startEmulator } from "./startEmulator";
 
 const USAGE = `usage: agb-emulator [options]
   --port N                 port to listen on (0 picks a free one; default 0)
@@ -18,6 +20,16 @@ const USAGE = `usage: agb-emulator [options]
   --max-lifetime S         maximum session lifetime, seconds (default 1800)
   --label-semantics M      SetLabel "replace" (default) or "merge" the label set
   --empty-labels M         SetLabel with {} "accept" (default) or "reject"
+  --label-limits L         refuse labels beyond limits, e.g. labels=20,key=128,value=128 (default: none,
+                           as no AGB limit is known)
+  --released-status S      a released session reports DELETING, then "FINISH" (default) or "DELETED"
+  --deleting-seconds S     how long a released session reports DELETING (default 2)
+  --idle-reset M           what resets the idle timer: "keepalive" (default; refreshSessionIdleTime only,
+                           as the SDKs' integration tests show) or "any" call about the session
+  --release-answer SHAPE   releaseSessionAsync answers "lower" (default), "pascal", "body-lower" or
+                           "body-pascal" (every shape the SDKs read)
+  --abandon-on-disconnect  drop a request whose client hung up before it was carried out (default: carry
+                           it out, as a real service does)
   --latency MS             added to every API call
   --latency-jitter MS      random extra latency, up to MS
   --spike-rate P --spike-ms MS   latency spikes
@@ -32,7 +44,17 @@ const USAGE = `usage: agb-emulator [options]
 const numeric = [
   "port", "time-scale", "idle-timeout", "max-lifetime", "latency", "latency-jitter", "spike-rate", "spike-ms",
   "error-rate", "error-status", "throttle-rate", "retry-after", "reset-rate", "drop-after-act-rate", "rate-limit", "seed",
+  "deleting-seconds",
 ] as const;
+
+/** A flag that takes one of a few words. */
+function choice<T extends string>(values: Record<string, unknown>, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = values[name] ?? fallback;
+  if (typeof raw !== "string" || !(allowed as readonly string[]).includes(raw)) {
+    fail(`--${name} is ${allowed.map((a) => `"${a}"`).join(" or ")}`);
+  }
+  return raw as T;
+}
 
 function fail(message: string): never {
   process.stderr.write(`agb-emulator: ${message}\n${USAGE}\n`);
@@ -50,6 +72,11 @@ async function main(): Promise<void> {
         "state-file": { type: "string" },
         "label-semantics": { type: "string" },
         "empty-labels": { type: "string" },
+        "label-limits": { type: "string" },
+        "released-status": { type: "string" },
+        "idle-reset": { type: "string" },
+        "release-answer": { type: "string" },
+        "abandon-on-disconnect": { type: "boolean" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -69,10 +96,19 @@ async function main(): Promise<void> {
     if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(n)) fail(`--${name} needs a number, got ${String(raw)}`);
     return n;
   };
-  const semantics = values["label-semantics"] ?? "replace";
-  if (semantics !== "replace" && semantics !== "merge") fail(`--label-semantics is "replace" or "merge"`);
-  const empty = values["empty-labels"] ?? "accept";
-  if (empty !== "accept" && empty !== "reject") fail(`--empty-labels is "accept" or "reject"`);
+  const semantics = choice(values, "label-semantics", ["replace", "merge"] as const, "replace");
+  const empty = choice(values, "empty-labels", ["accept", "reject"] as const, "accept");
+  const releasedStatus = choice(values, "released-status", ["FINISH", "DELETED"] as const, "FINISH");
+  const idleReset = choice(values, "idle-reset", ["keepalive", "any"] as const, "keepalive");
+  const releaseAnswer = choice<ReleaseAnswerShape>(values, "release-answer", RELEASE_ANSWER_SHAPES, "lower");
+  let labelLimits: LabelLimits = {};
+  if (typeof values["label-limits"] === "string") {
+    try {
+      labelLimits = parseLabelLimits(values["label-limits"]);
+    } catch (error) {
+      fail(`--label-limits: ${(error as Error).message}`);
+    }
+  }
 
   const faults: FaultConfigInput = {
     latencyMs: num("latency"),
@@ -100,6 +136,12 @@ async function main(): Promise<void> {
       maxLifetimeSeconds: num("max-lifetime"),
       labelSemantics: semantics,
       emptyLabels: empty,
+      releasedStatus,
+      deletingSeconds: num("deleting-seconds"),
+      idleReset,
+      releaseAnswer,
+      labelLimits,
+      abandonOnDisconnect: values["abandon-on-disconnect"] === true,
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import { isReleasedStatus } from "../wire/sessionStatus";
 import type { StoredSession } from "../emulator/EmulatorStore";
 import type { FaultConfigInput } from "../emulator/faults";
 
@@ -15,7 +16,7 @@ export class EmulatorControl {
   }
 
   async liveSessions(): Promise<StoredSession[]> {
-    return (await this.sessions()).filter((s) => s.status !== "FINISH");
+    return (await this.sessions()).filter((s) => !isReleasedStatus(s.status));
   }
 
   async reset(what: "all" | "stats" | "sessions" | "faults" = "stats"): Promise<void> {

@@ -17,5 +17,5 @@ export {
   isNotFound,
 } from "./client/errors";
 export { labelPolicySchema, policyViolations, type LabelPolicy, type PolicyViolation } from "./labels/labelPolicy";
-export { LABEL_LIMITS } from "../wire/labelLimits";
+export { RELEASED_STATUSES, isReleasedStatus } from "../wire/sessionStatus";
 export { CREATE_TOKEN_LABEL } from "./labels/ignoreRules";

@@ -10,8 +10,6 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** The code the service gives a session that is released, expired or unknown. */
 export const NOT_FOUND_CODE = "InvalidMcpSession.NotFound";
-/** Status that getSessionInfo reports for a released session. */
-export const FINISHED_STATUS = "FINISH";
 
 export type HttpMethod = "GET" | "POST";
 
@@ -22,6 +20,8 @@ export interface OperationSpec {
   readonly path: string;
   readonly query: readonly string[];
   readonly body: readonly string[];
+  /** True where the SDKs also read the answer in PascalCase or inside `body` (see releaseAnswer.ts). */
+  readonly answerInEitherCasing?: boolean;
 }
 
 export type OperationName =
@@ -60,6 +60,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     path: "/mcp/releaseSessionAsync",
     query: [],
     body: ["sessionId"],
+    answerInEitherCasing: true,
   },
   releaseSession: { name: "releaseSession", method: "POST", path: "/mcp/releaseSession", query: [], body: ["sessionId"] },
   refreshSessionIdleTime: {

@@ -1,7 +1,8 @@
 /** Shared pieces of the reliability scenarios: stacks, state views, the emulator's truth. */
+import { isReleasedStatus } from "../../wire/sessionStatus";
 import fs from "node:fs";
 import path from "node:path";
-import type { RunningEmulator } from "../../emulator/createEmulator";
+import type { RunningEmulator } from "../../emulator/startEmulator";
 import { desiredLabels } from "../../provider/labels/desiredLabels";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import type { LabelMap } from "../../provider/labels/labelMapSchema";
@@ -96,7 +97,7 @@ export interface Truth {
 export function compareWithEmulator(deployment: Deployment, emulator: RunningEmulator): Truth {
   const sessions = stateSessions(deployment);
   const all = emulator.store.all();
-  const live = all.filter((s) => s.status !== "FINISH");
+  const live = all.filter((s) => !isReleasedStatus(s.status));
   const liveById = new Map(live.map((s) => [s.sessionId, s]));
   const ids = new Set(sessions.map((s) => s.id));
   let lostLabels = 0;

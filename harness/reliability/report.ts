@@ -141,7 +141,7 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
       "`__proto__` key) and, had it reached the service, by `decodeLabels`; it is now refused with a check failure, and by the emulator.",
     "- `provider/runtime/sessionProviderImpl.ts`: 64 labels (or own + default labels over 63) passed `check`, then every create failed " +
       "with HTTP 400 because the provider adds its create-token label; `check` now counts defaults and the token.",
-    "- `emulator/createEmulator.ts`: an unparsable request target (e.g. `GET http://[`) answered HTTP 500 `InternalError`, which a client " +
+    "- `emulator/startEmulator.ts`: an unparsable request target (e.g. `GET http://[`) answered HTTP 500 `InternalError`, which a client " +
       "retries; it now answers 400 `BadRequest`.",
     "- `provider/runtime/sessionProviderImpl.ts`: the create token is drawn in `check`, so the engine records it with every pending " +
       "create and `agb-recover-pending` finds the session a killed create made by that token alone (it used to be drawn inside " +

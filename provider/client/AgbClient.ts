@@ -3,7 +3,6 @@ import {
   createSessionDataSchema,
   decodeLabels,
   encodeLabels,
-  FINISHED_STATUS,
   getLabelDataSchema,
   getSessionDataSchema,
   listSessionDataSchema,
@@ -11,6 +10,7 @@ import {
   type Envelope,
   type OperationName,
 } from "../../wire/protocol";
+import { isReleasedStatus } from "../../wire/sessionStatus";
 import { mergeClientOptions, type ClientOptions, type ClientOptionsInput } from "./clientOptions";
 import { AgbApiError, AgbResponseShapeError, AgbTimeoutError, isNotFound } from "./errors";
 import { classifyError } from "./retry/classifyError";
@@ -87,7 +87,7 @@ export class AgbClient {
     return { sessionId: data.sessionId, status: data.status ?? undefined, ...endpointsOf(data) };
   }
 
-  /** The session's status; `FINISH` once released. */
+  /** The session's status; DELETING, DELETED or FINISH once released (see isReleasedStatus). */
   async getSessionStatus(sessionId: string): Promise<string | undefined> {
     const envelope = await this.transport.call("getSessionInfo", { sessionId });
     const data = parseData("getSessionInfo", envelope, sessionInfoDataSchema);
@@ -149,8 +149,8 @@ export class AgbClient {
   }
 
   /**
-   * Releases and waits until the service reports the session gone (not-found
-   * or FINISH). A session that is already gone counts as released.
+   * Releases and waits until the service reports the session released
+   * (not-found, or a released status). A session already gone counts as released.
    * Returns the number of status polls made.
    */
   async releaseAndWait(sessionId: string): Promise<number> {
@@ -164,7 +164,7 @@ export class AgbClient {
     for (let polls = 1; ; polls++) {
       try {
         const status = await this.getSessionStatus(sessionId);
-        if (status === FINISHED_STATUS) return polls;
+        if (isReleasedStatus(status)) return polls;
       } catch (error) {
         if (isNotFound(error)) return polls;
         // The release itself was accepted: a poll that failed for a passing reason is

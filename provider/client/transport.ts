@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import axios, { AxiosError, type AxiosInstance } from "axios";
 import { envelopeSchema, isNotFoundAnswer, OPERATIONS, type Envelope, type OperationName } from "../../wire/protocol";
+import { normalizeReleaseAnswer } from "../../wire/releaseAnswer";
 import type { ClientOptions } from "./clientOptions";
 import {
   AgbApiError,
@@ -107,7 +108,7 @@ export class Transport {
         `the answer is not JSON: ${this.excerpt(text)}`,
       );
     }
-    const envelope = envelopeSchema.safeParse(parsed);
+    const envelope = envelopeSchema.safeParse(spec.answerInEitherCasing ? normalizeReleaseAnswer(parsed) : parsed);
     if (!envelope.success) {
       const details = { operation: operationName, status: response.status, requestId: requestIdHeader, retryAfterMs };
       if (response.status >= 500 || response.status === 429) {

@@ -1,21 +1,15 @@
 import { z } from "zod";
-import { keyProblem, LABEL_LIMITS, valueProblem } from "../../wire/labelLimits";
+import { keyProblem, valueProblem } from "../../wire/labelRules";
 
 /**
- * A label map as a user declares it: a plain object of non-empty string values
- * under well-formed keys. Each bad entry yields its own issue, with the key in
+ * A label map as a user declares it: a plain object of string values, keys and
+ * values neither empty nor blank, as the SDKs require (wire/labelRules.ts). Each bad entry yields its own issue, with the key in
  * the issue's path, so `check` can name every offending label at once.
  */
 const labelRecordSchema = z
   .record(z.string(), z.unknown(), { error: "labels must be an object of string values" })
   .superRefine((labels, ctx) => {
     const entries = Object.entries(labels);
-    if (entries.length > LABEL_LIMITS.maxLabels) {
-      ctx.addIssue({
-        code: "custom",
-        message: `at most ${LABEL_LIMITS.maxLabels} labels per session, got ${entries.length}`,
-      });
-    }
     for (const [key, value] of entries) {
       const keyIssue = keyProblem(key);
       if (keyIssue) {

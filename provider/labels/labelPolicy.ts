@@ -22,6 +22,8 @@ export const labelPolicySchema = z
     valuePattern: regexSource.optional(),
     valuePatterns: z.record(z.string(), regexSource).optional(),
     maxLabels: z.number().int().min(0).optional(),
+    maxKeyLength: z.number().int().min(1).optional(),
+    maxValueLength: z.number().int().min(1).optional(),
   })
   .strict();
 export type LabelPolicy = z.infer<typeof labelPolicySchema>;
@@ -32,19 +34,33 @@ export interface PolicyViolation {
   message: string;
 }
 
+export interface PolicyContext {
+  /** Labels the session will carry besides `labels`: the provider's create-token label on a session it creates. */
+  providerLabels?: number;
+}
+
 /** Every way `labels` break `policy`; empty when they comply. */
-export function policyViolations(labels: Readonly<LabelMap>, policy: LabelPolicy): PolicyViolation[] {
+export function policyViolations(labels: Readonly<LabelMap>, policy: LabelPolicy, context: PolicyContext = {}): PolicyViolation[] {
   const out: PolicyViolation[] = [];
   const entries = Object.entries(labels);
   for (const key of policy.requiredKeys ?? []) {
     if (!(key in labels)) out.push({ key, rule: "requiredKeys", message: `required label "${key}" is missing` });
   }
-  if (policy.maxLabels !== undefined && entries.length > policy.maxLabels) {
-    out.push({ rule: "maxLabels", message: `${entries.length} labels, the policy allows at most ${policy.maxLabels}` });
+  const extra = context.providerLabels ?? 0;
+  if (policy.maxLabels !== undefined && entries.length + extra > policy.maxLabels) {
+    const count = extra > 0 ? `${entries.length + extra} labels (${entries.length} declared, plus the provider's create-token label)` : `${entries.length} labels`;
+    out.push({ rule: "maxLabels", message: `${count}, the policy allows at most ${policy.maxLabels}` });
   }
   const keyPattern = policy.keyPattern ? anchored(policy.keyPattern) : undefined;
   const valuePattern = policy.valuePattern ? anchored(policy.valuePattern) : undefined;
   for (const [key, value] of entries) {
+    // Lengths in characters as the user sees them (code points), not UTF-16 units.
+    if (policy.maxKeyLength !== undefined && [...key].length > policy.maxKeyLength) {
+      out.push({ key, rule: "maxKeyLength", message: `key "${shorten(key)}" is ${[...key].length} characters, the policy allows at most ${policy.maxKeyLength}` });
+    }
+    if (policy.maxValueLength !== undefined && [...value].length > policy.maxValueLength) {
+      out.push({ key, rule: "maxValueLength", message: `"${shorten(key)}" value is ${[...value].length} characters, the policy allows at most ${policy.maxValueLength}` });
+    }
     if (keyPattern && !keyPattern.test(key)) {
       out.push({ key, rule: "keyPattern", message: `key "${key}" does not match /${policy.keyPattern}/` });
     }
@@ -69,4 +85,10 @@ export function policyViolations(labels: Readonly<LabelMap>, policy: LabelPolicy
 /** Patterns must match the whole key or value, not a part of it. */
 function anchored(source: string): RegExp {
   return new RegExp(`^(?:${source})$`, "u");
+}
+
+/** Long keys are quoted by their start, so one failure stays readable. */
+function shorten(text: string): string {
+  const chars = [...text];
+  return chars.length > 40 ? `${chars.slice(0, 40).join("")}...` : text;
 }

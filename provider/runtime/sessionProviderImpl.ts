@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { LABEL_LIMITS } from "../../wire/labelLimits";
-import { FINISHED_STATUS } from "../../wire/protocol";
+import { isReleasedStatus } from "../../wire/sessionStatus";
 import { AgbApiError, AgbValidationError, isNotFound } from "../client/errors";
 import { attributeObserved } from "../labels/attributeObserved";
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
 import { desiredLabels } from "../labels/desiredLabels";
 import { labelsEqual } from "../labels/labelsEqual";
 import { labelsToWrite } from "../labels/labelsToWrite";
-import { policyViolations, type LabelPolicy } from "../labels/labelPolicy";
+import { policyViolations, type LabelPolicy, type PolicyContext } from "../labels/labelPolicy";
 import { toCheckFailures, type CheckFailure } from "../labels/toCheckFailures";
 import type { LabelMap } from "../labels/labelMapSchema";
 import { createSessionOnce } from "./createSessionOnce";
@@ -63,20 +62,12 @@ export const sessionProviderImpl = {
     const input = parsed.data;
     const desired = desiredLabels(settings.defaultLabels, input.labels ?? undefined);
     if (!containsUnknown(news.labels)) {
+      const context: PolicyContext = { providerLabels: input.adoptSessionId ? 0 : 1 };
       const violations = [
-        ...describeViolations(desired, settings.policy, "stack config agb:labelPolicy"),
-        ...describeViolations(desired, input.labelPolicy ?? undefined, "the labelPolicy input"),
+        ...describeViolations(desired, settings.policy, "stack config agb:labelPolicy", context),
+        ...describeViolations(desired, input.labelPolicy ?? undefined, "the labelPolicy input", context),
       ];
       if (violations.length > 0) return { inputs: news, failures: [{ property: "labels", reason: violations.join("; ") }] };
-      // A created session also carries the create-token label: count it, and the defaults, before AGB refuses the set.
-      const total = Object.keys(desired).length + (input.adoptSessionId ? 0 : 1);
-      if (total > LABEL_LIMITS.maxLabels) {
-        const reason =
-          `${Object.keys(desired).length} labels (own and agb:defaultLabels)` +
-          `${input.adoptSessionId ? "" : ` plus the provider's ${CREATE_TOKEN_LABEL} label`}; ` +
-          `AGB takes at most ${LABEL_LIMITS.maxLabels} per session`;
-        return { inputs: news, failures: [{ property: "labels", reason }] };
-      }
     }
     const inputs: Props = withoutUndefined({
       imageId: isUnknown(news.imageId) ? news.imageId : input.imageId,
@@ -151,7 +142,7 @@ export const sessionProviderImpl = {
     let observed: LabelMap;
     try {
       details = await client.getSession(id);
-      if (details.status === FINISHED_STATUS) return gone();
+      if (isReleasedStatus(details.status)) return gone();
       observed = await client.getLabels(id);
     } catch (error) {
       if (isNotFound(error)) return gone();
@@ -210,7 +201,9 @@ async function adopt(checked: SessionCheckedInputs, desired: LabelMap): Promise<
   let current: LabelMap;
   try {
     details = await client.getSession(id);
-    if (details.status === FINISHED_STATUS) throw new ProviderError("adoptSessionId", `session ${id} is already released`);
+    if (isReleasedStatus(details.status)) {
+      throw new ProviderError("adoptSessionId", `session ${id} is already released (status ${details.status})`);
+    }
     current = await client.getLabels(id);
   } catch (error) {
     if (isNotFound(error)) {
@@ -312,9 +305,9 @@ function appliedDefaults(defaults: LabelMap, labels: unknown): LabelMap {
   return Object.fromEntries(Object.entries(defaults).filter(([key]) => !(key in labels)));
 }
 
-function describeViolations(labels: LabelMap, policy: LabelPolicy | undefined, source: string): string[] {
+function describeViolations(labels: LabelMap, policy: LabelPolicy | undefined, source: string, context: PolicyContext): string[] {
   if (!policy) return [];
-  return policyViolations(labels, policy).map(
+  return policyViolations(labels, policy, context).map(
     (v) => `label policy (${source}) rule ${v.rule}${v.key ? ` on key "${v.key}"` : ""}: ${v.message}`,
   );
 }

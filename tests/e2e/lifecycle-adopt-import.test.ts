@@ -12,7 +12,7 @@
  * Run `npx tsc -p .` first.
  */
 import path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../harness/emulatorControl";
 import { WORK_ROOT } from "../../harness/pulumiCli";
 import { AgbClient } from "pulumi-agb";

@@ -5,7 +5,7 @@
  * every label) stays secret after up, update and refresh.
  * Run `npx tsc -p .` first.
  */
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl, mutatingCalls } from "../../harness/emulatorControl";
 import type { ActionResult } from "../../harness/stackRunner";
 import { AgbClient } from "pulumi-agb";

@@ -4,7 +4,7 @@
  * per-operation call counts and what the emulator really holds.
  * Run `npx tsc -p .` first (the CLI runs the compiled example, examples/basic).
  */
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl, mutatingCalls } from "../../harness/emulatorControl";
 import type { ActionResult } from "../../harness/stackRunner";
 import { AgbClient, AgbAuthError } from "pulumi-agb";

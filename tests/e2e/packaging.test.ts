@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../harness/emulatorControl";
 import { REPO_ROOT, WORK_ROOT } from "../../harness/pulumiCli";
 import { runStackAction } from "../../harness/runStackAction";

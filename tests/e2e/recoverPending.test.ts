@@ -17,7 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../harness/emulatorControl";
 import { pulumiEnv, REPO_ROOT } from "../../harness/pulumiCli";
 import { runRecoverPending, type RecoverRun } from "../../harness/recoverPendingCli";

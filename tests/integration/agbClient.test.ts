@@ -66,12 +66,13 @@ describe("AgbClient against the emulator", () => {
       expect(await count(url(), PATHS.refresh)).toBe(1);
     });
 
-    it("releases with releaseSessionAsync: the status turns FINISH, then getSession is not-found", async () => {
+    it("releases with releaseSessionAsync: the status turns DELETING, and the labels are not-found", async () => {
       const { client } = fastClient(url());
       const { sessionId } = await client.createSession({ imageId: "agb-code-space-1" });
       await client.releaseSessionAsync(sessionId);
-      expect(await client.getSessionStatus(sessionId)).toBe("FINISH");
-      const error = await rejectionOf(client.getSession(sessionId));
+      expect(await client.getSessionStatus(sessionId)).toBe("DELETING");
+      expect((await client.getSession(sessionId)).status).toBe("DELETING");
+      const error = await rejectionOf(client.getLabels(sessionId));
       expect(isNotFound(error)).toBe(true);
     });
 
@@ -139,7 +140,7 @@ describe("AgbClient against the emulator", () => {
       expect(all).toEqual(
         expect.arrayContaining([
           { sessionId: kept.sessionId, status: "RUNNING" },
-          { sessionId: gone.sessionId, status: "FINISH" },
+          { sessionId: gone.sessionId, status: "DELETING" },
         ]),
       );
     });

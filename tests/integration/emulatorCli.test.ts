@@ -80,7 +80,7 @@ describe("agb-emulator CLI", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agb-emulator-state-"));
     const stateFile = path.join(dir, "state.json");
     try {
-      const first = await startCli(["--port", "0", "--state-file", stateFile]);
+      const first = await startCli(["--port", "0", "--state-file", stateFile, "--deleting-seconds", "0"]);
       const created = await raw(first.url, "POST", PATHS.create, {
         query: { imageId: "agb-code-space-1" },
         body: JSON.stringify({ labels: JSON.stringify({ project: "demo" }) }),
@@ -133,8 +133,30 @@ describe("agb-emulator CLI", () => {
     const created = await raw(cli.url, "POST", PATHS.create, { query: { imageId: "agb-code-space-1" }, body: "{}" });
     const sessionId = (created.json.data as { sessionId: string }).sessionId;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const got = await raw(cli.url, "POST", PATHS.get, { body: JSON.stringify({ sessionId }) });
+    const got = await raw(cli.url, "GET", PATHS.getLabel, { query: { sessionId } });
     expect(got.json).toMatchObject({ success: false, code: "InvalidMcpSession.NotFound" });
+    expect(await stop(cli, "SIGTERM")).toBe(0);
+  });
+
+  it("plays a stricter, differently shaped service by flags (--label-limits, --release-answer, --released-status)", async () => {
+    const cli = await startCli([
+      "--port", "0", "--label-limits", "labels=2,value=4", "--release-answer", "body-pascal",
+      "--released-status", "DELETED", "--deleting-seconds", "0",
+    ]);
+    const tooMany = await raw(cli.url, "POST", PATHS.create, {
+      query: { imageId: "agb-code-space-1" },
+      body: JSON.stringify({ labels: JSON.stringify({ a: "1", b: "2", c: "3" }) }),
+    });
+    expect(tooMany.json).toMatchObject({ success: false, code: "InvalidParameter.Labels", message: expect.stringContaining("at most 2") });
+    const created = await raw(cli.url, "POST", PATHS.create, { query: { imageId: "agb-code-space-1" }, body: "{}" });
+    const sessionId = (created.json.data as { sessionId: string }).sessionId;
+    const longValue = await raw(cli.url, "POST", PATHS.setLabel, { query: { sessionId, Labels: JSON.stringify({ a: "12345" }) } });
+    expect(longValue.json).toMatchObject({ success: false, code: "InvalidParameter.Labels" });
+    const release = await raw(cli.url, "POST", PATHS.releaseAsync, { body: JSON.stringify({ sessionId }) });
+    expect(release.json).toMatchObject({ body: { Success: true, RequestId: expect.any(String), HttpStatusCode: 200 } });
+    expect(release.json).not.toHaveProperty("success");
+    const info = await raw(cli.url, "POST", PATHS.info, { body: JSON.stringify({ sessionId }) });
+    expect(info.json).toMatchObject({ data: { status: "DELETED" } });
     expect(await stop(cli, "SIGTERM")).toBe(0);
   });
 

@@ -2,21 +2,24 @@
  * Small helpers shared by the integration suites: raw HTTP to the emulator's
  * API and control routes, and a client wired for fast, observable retries.
  */
+import { OPERATIONS } from "../../wire/protocol";
+import { isReleasedStatus } from "../../wire/sessionStatus";
 import { AgbClient } from "../../provider/client/AgbClient";
 import type { ClientOptionsInput } from "../../provider/client/clientOptions";
 import type { ScriptedFault } from "../../emulator/faults";
 import { FAST_RETRY } from "../support/emulatorFixture";
 
+/** Short names for the API paths of wire/protocol.ts, the one place they are defined. */
 export const PATHS = {
-  create: "/mcp/createSession",
-  get: "/mcp/getSession",
-  info: "/mcp/getSessionInfo",
-  setLabel: "/sdk/SetLabel",
-  getLabel: "/sdk/GetLabel",
-  list: "/sdk/ListSession",
-  releaseAsync: "/mcp/releaseSessionAsync",
-  release: "/mcp/releaseSession",
-  refresh: "/mcp/refreshSessionIdleTime",
+  create: OPERATIONS.createSession.path,
+  get: OPERATIONS.getSession.path,
+  info: OPERATIONS.getSessionInfo.path,
+  setLabel: OPERATIONS.setLabel.path,
+  getLabel: OPERATIONS.getLabel.path,
+  list: OPERATIONS.listSession.path,
+  releaseAsync: OPERATIONS.releaseSessionAsync.path,
+  release: OPERATIONS.releaseSession.path,
+  refresh: OPERATIONS.refreshSessionIdleTime.path,
 } as const;
 
 /** Calls per API path since the last reset; a path never called reads as 0. */
@@ -65,7 +68,7 @@ export async function emulatorSessions(url: string): Promise<StoredSessionView[]
 }
 
 export async function liveSessions(url: string): Promise<StoredSessionView[]> {
-  return (await emulatorSessions(url)).filter((s) => s.status !== "FINISH");
+  return (await emulatorSessions(url)).filter((s) => !isReleasedStatus(s.status));
 }
 
 export interface RawAnswer {

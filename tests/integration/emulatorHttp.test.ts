@@ -1,5 +1,5 @@
 import net from "node:net";
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { NOT_FOUND_CODE } from "../../wire/protocol";
 import { useEmulator } from "../support/emulatorFixture";
 import { count, PATHS, raw, type RawAnswer } from "./emulatorHelpers";
@@ -50,8 +50,6 @@ describe("emulator: bad requests get an error envelope, never a crash or a hang"
     ["a non-string value", '{"a":1}'],
     ["an array", '["a"]'],
     ["null", "null"],
-    ["an empty key", '{"":"x"}'],
-    ["an empty value", '{"a":""}'],
   ])("Labels with %s", async (_what, labels) => {
     const id = await newSession(url());
     expectFailureEnvelope(await raw(url(), "POST", PATHS.setLabel, { query: { sessionId: id, Labels: labels } }), 400, "InvalidParameter.Labels");
@@ -220,7 +218,7 @@ describe("emulator: session expiry", () => {
         })
       ).json.data as { sessionId: string };
       await new Promise((resolve) => setTimeout(resolve, 20)); // 20 emulated seconds
-      expectFailureEnvelope(await raw(emulator.url, "POST", PATHS.get, { body: JSON.stringify({ sessionId: idle }) }), 400, NOT_FOUND_CODE);
+      expectFailureEnvelope(await raw(emulator.url, "GET", PATHS.getLabel, { query: { sessionId: idle } }), 400, NOT_FOUND_CODE);
       const info = await raw(emulator.url, "POST", PATHS.info, { body: JSON.stringify({ sessionId: idle }) });
       expect(info.json).toMatchObject({ success: true, data: { status: "FINISH" } });
       // A per-session timeout (1 hour = 3.6 s here) overrides the default.
@@ -234,46 +232,81 @@ describe("emulator: session expiry", () => {
   describe("on a controlled clock", () => {
     let clock = 1_700_000_000_000;
     let emulator: RunningEmulator;
+    let anyCall: RunningEmulator;
     const advance = (seconds: number) => (clock += seconds * 1000);
+    const timing = { now: () => clock, defaultIdleSeconds: 60, maxLifetimeSeconds: 600, tombstoneSeconds: 30, deletingSeconds: 5 };
     beforeAll(async () => {
-      emulator = await startEmulator({ now: () => clock, defaultIdleSeconds: 60, maxLifetimeSeconds: 600, tombstoneSeconds: 30 });
+      emulator = await startEmulator(timing);
+      anyCall = await startEmulator({ ...timing, idleReset: "any" });
     });
-    afterAll(() => emulator.close());
-    const getSession = (id: string) => raw(emulator.url, "POST", PATHS.get, { body: JSON.stringify({ sessionId: id }) });
-    const info = (id: string) => raw(emulator.url, "POST", PATHS.info, { body: JSON.stringify({ sessionId: id }) });
+    afterAll(async () => {
+      await emulator.close();
+      await anyCall.close();
+    });
+    const getSession = (id: string, on = emulator) => raw(on.url, "POST", PATHS.get, { body: JSON.stringify({ sessionId: id }) });
+    const getLabel = (id: string, on = emulator) => raw(on.url, "GET", PATHS.getLabel, { query: { sessionId: id } });
+    const info = (id: string, on = emulator) => raw(on.url, "POST", PATHS.info, { body: JSON.stringify({ sessionId: id }) });
+    const keepAlive = (id: string, on = emulator) => raw(on.url, "POST", PATHS.refresh, { query: { sessionId: id }, body: "{}" });
 
-    it("any call, and refreshSessionIdleTime, resets the idle timer", async () => {
+    it("by default only refreshSessionIdleTime resets the idle timer, as the SDKs' integration tests show", async () => {
       const id = await newSession(emulator.url);
       advance(50);
-      expect((await raw(emulator.url, "POST", PATHS.refresh, { query: { sessionId: id }, body: "{}" })).json.success).toBe(true);
+      expect((await keepAlive(id)).json.success).toBe(true);
       advance(50);
       expect((await getSession(id)).json.success).toBe(true);
-      advance(50);
-      expect((await raw(emulator.url, "GET", PATHS.getLabel, { query: { sessionId: id } })).json.success).toBe(true);
-      advance(61);
-      expectFailureEnvelope(await getSession(id), 400, NOT_FOUND_CODE);
-      expect((await info(id)).json).toMatchObject({ data: { status: "FINISH" } });
-      advance(31);
-      expectFailureEnvelope(await info(id), 400, NOT_FOUND_CODE);
+      expect((await info(id)).json).toMatchObject({ data: { status: "RUNNING" } });
+      advance(11);
+      expectFailureEnvelope(await getLabel(id), 400, NOT_FOUND_CODE);
+      expect((await info(id)).json).toMatchObject({ data: { status: "DELETING" } });
     });
 
-    it("ends a busy session at its maximum lifetime", async () => {
+    it("with idleReset any, every call about the session resets it", async () => {
+      const id = await newSession(anyCall.url);
+      advance(50);
+      expect((await getSession(id, anyCall)).json.success).toBe(true);
+      advance(50);
+      expect((await getLabel(id, anyCall)).json.success).toBe(true);
+      advance(50);
+      expect((await info(id, anyCall)).json).toMatchObject({ data: { status: "RUNNING" } });
+      advance(61);
+      expectFailureEnvelope(await getLabel(id, anyCall), 400, NOT_FOUND_CODE);
+    });
+
+    it("ends a kept-alive session at its maximum lifetime", async () => {
       const id = await newSession(emulator.url);
       for (let t = 0; t < 590; t += 50) {
         advance(50);
-        expect((await getSession(id)).json.success).toBe(true);
+        expect((await keepAlive(id)).json.success).toBe(true);
       }
       advance(20);
+      expectFailureEnvelope(await keepAlive(id), 400, NOT_FOUND_CODE);
+    });
+
+    it("a released session reports DELETING, then FINISH, then not-found after the tombstone period", async () => {
+      const id = await newSession(emulator.url);
+      expect((await raw(emulator.url, "POST", PATHS.releaseAsync, { body: JSON.stringify({ sessionId: id }) })).json.success).toBe(true);
+      expect((await info(id)).json).toMatchObject({ data: { status: "DELETING" } });
+      expect((await getSession(id)).json).toMatchObject({ success: true, data: { sessionId: id, status: "DELETING" } });
+      expectFailureEnvelope(await raw(emulator.url, "POST", PATHS.releaseAsync, { body: JSON.stringify({ sessionId: id }) }), 400, NOT_FOUND_CODE);
+      expectFailureEnvelope(await getLabel(id), 400, NOT_FOUND_CODE);
+      advance(5);
+      expect((await info(id)).json).toMatchObject({ data: { status: "FINISH" } });
+      advance(26);
+      expectFailureEnvelope(await info(id), 400, NOT_FOUND_CODE);
       expectFailureEnvelope(await getSession(id), 400, NOT_FOUND_CODE);
     });
 
-    it("a released session is FINISH, then not-found after the tombstone period", async () => {
-      const id = await newSession(emulator.url);
-      expect((await raw(emulator.url, "POST", PATHS.releaseAsync, { body: JSON.stringify({ sessionId: id }) })).json.success).toBe(true);
-      expect((await info(id)).json).toMatchObject({ data: { status: "FINISH" } });
-      expectFailureEnvelope(await raw(emulator.url, "POST", PATHS.releaseAsync, { body: JSON.stringify({ sessionId: id }) }), 400, NOT_FOUND_CODE);
-      advance(31);
-      expectFailureEnvelope(await info(id), 400, NOT_FOUND_CODE);
+    it("with releasedStatus DELETED, a released session settles on DELETED", async () => {
+      const deleted = await startEmulator({ ...timing, releasedStatus: "DELETED" });
+      try {
+        const id = await newSession(deleted.url);
+        await raw(deleted.url, "POST", PATHS.releaseAsync, { body: JSON.stringify({ sessionId: id }) });
+        expect((await info(id, deleted)).json).toMatchObject({ data: { status: "DELETING" } });
+        advance(5);
+        expect((await info(id, deleted)).json).toMatchObject({ data: { status: "DELETED" } });
+      } finally {
+        await deleted.close();
+      }
     });
   });
 });

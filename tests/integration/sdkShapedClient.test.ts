@@ -6,6 +6,7 @@
 import { useEmulator } from "../support/emulatorFixture";
 
 const API_KEY = "akm-sdk-shaped-0123456789";
+const STRICT_VALUE_LENGTH = 64;
 
 interface Envelope {
   success: boolean;
@@ -92,7 +93,7 @@ class SdkShapedClient {
     return this.call("POST", "/mcp/refreshSessionIdleTime", { sessionId }, {});
   }
 
-  /** releaseSessionAsync, then poll getSessionInfo until not-found or FINISH. */
+  /** releaseSessionAsync, then poll getSessionInfo until not-found or a released status (DELETING, DELETED, FINISH). */
   async delete(sessionId: string): Promise<number> {
     const released = await this.call("POST", "/mcp/releaseSessionAsync", {}, { sessionId });
     if (!released.ok) throw new Error(`release failed: ${JSON.stringify(released.envelope)}`);
@@ -101,7 +102,7 @@ class SdkShapedClient {
       const text = `${info.envelope.code ?? ""} ${info.envelope.message ?? ""}`;
       if (!info.ok && /not ?found/i.test(text)) return polls;
       const data = info.envelope.data as { status?: string; Status?: string } | undefined;
-      if ((data?.status ?? data?.Status) === "FINISH") return polls;
+      if (["DELETING", "DELETED", "FINISH"].includes(data?.status ?? data?.Status ?? "")) return polls;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error("not released");
@@ -109,7 +110,7 @@ class SdkShapedClient {
 }
 
 describe("an SDK-shaped client, built by hand from the wire protocol", () => {
-  const emulator = useEmulator({ apiKey: API_KEY });
+  const emulator = useEmulator({ apiKey: API_KEY, labelLimits: { maxValueLength: STRICT_VALUE_LENGTH } });
   const sdk = () => new SdkShapedClient(emulator.current.url, API_KEY);
 
   it("creates, labels, lists, keeps alive and deletes sessions", async () => {
@@ -133,8 +134,8 @@ describe("an SDK-shaped client, built by hand from the wire protocol", () => {
     expect((await client.refresh(session.sessionId)).ok).toBe(true);
 
     expect(await client.delete(session.sessionId)).toBe(1);
-    const after = await client.getSession(session.sessionId);
-    expect(after.envelope).toMatchObject({ success: false, code: "InvalidMcpSession.NotFound", httpStatusCode: 400 });
+    const after = await client.getLabel(session.sessionId).catch((error: Error) => error.message);
+    expect(after).toContain("InvalidMcpSession.NotFound");
   });
 
   it("pages ListSession with the lower-case labels filter and nextToken", async () => {
@@ -149,10 +150,10 @@ describe("an SDK-shaped client, built by hand from the wire protocol", () => {
     expect((await client.listSession({ project: "listing", i: "7" })).ids).toEqual([mine.find((id) => emulator.current.store.describe(id)?.labels.i === "7")]);
   });
 
-  it("sees a refused SetLabel (SDK-style empty value) as a failure envelope", async () => {
+  it("sees a SetLabel refused by a stricter service (--label-limits) as a failure envelope", async () => {
     const client = sdk();
     const { sessionId } = await client.createSession("agb-code-space-1", { project: "demo" }, 300);
-    const answer = await client.setLabel(sessionId, { project: " " });
+    const answer = await client.setLabel(sessionId, { project: "x".repeat(STRICT_VALUE_LENGTH + 1) });
     expect(answer.ok).toBe(false);
     expect(answer.envelope).toMatchObject({ success: false, httpStatusCode: 400 });
     expect(await client.getLabel(sessionId)).toEqual({ project: "demo" });

@@ -3,8 +3,8 @@ import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { ProviderError } from "../../provider/runtime/providerError";
 import { configureRuntime } from "../../provider/runtime/runtimeState";
 import { sessionProviderImpl as provider } from "../../provider/runtime/sessionProviderImpl";
-import { LABEL_LIMITS } from "../../wire/labelLimits";
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { isReleasedStatus } from "../../wire/sessionStatus";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { useEmulator } from "../support/emulatorFixture";
 import { count, expire, PATHS, rejectionOf, stats, totalCalls } from "./emulatorHelpers";
 
@@ -87,26 +87,49 @@ describe("Session provider against the emulator", () => {
       expect(await totalCalls(url())).toBe(0);
     });
 
-    it("does not let through a label set that create cannot make (the create token takes a slot)", async () => {
-      const labels = Object.fromEntries(Array.from({ length: LABEL_LIMITS.maxLabels }, (_, i) => [`k${i}`, "v"]));
-      const result = await provider.check({}, { imageId: "agb-code-space-1", labels });
-      if ((result.failures ?? []).length === 0) {
-        // If check accepts it, create must succeed.
-        await expect(provider.create(result.inputs as Props)).resolves.toMatchObject({ id: expect.any(String) });
-      } else {
-        expect(result.failures?.map((f) => f.property)).toEqual(["labels"]);
-        expect(await totalCalls(url())).toBe(0);
-      }
+    it("counts the provider's create-token label towards a policy's maxLabels, but not on adoption", async () => {
+      const labels = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`k${i}`, "v"]));
+      configure(url(), { "agb:labelPolicy": JSON.stringify({ maxLabels: 4 }) });
+      const created = await provider.check({}, { imageId: "agb-code-space-1", labels });
+      expect(created.failures).toEqual([{ property: "labels", reason: expect.stringContaining("plus the provider's create-token label") }]);
+      const adopted = await provider.check({}, { imageId: "agb-code-space-1", labels, adoptSessionId: "s-1" });
+      expect(adopted.failures ?? []).toEqual([]);
+      expect(await totalCalls(url())).toBe(0);
     });
 
-    it("counts the stack's default labels towards the limit", async () => {
-      const half = LABEL_LIMITS.maxLabels / 2 + 1;
-      const defaults = Object.fromEntries(Array.from({ length: half }, (_, i) => [`d${i}`, "v"]));
-      const own = Object.fromEntries(Array.from({ length: half }, (_, i) => [`o${i}`, "v"]));
-      configure(url(), { "agb:defaultLabels": JSON.stringify(defaults) });
+    it("counts the stack's default labels towards a policy's maxLabels", async () => {
+      const defaults = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`d${i}`, "v"]));
+      const own = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`o${i}`, "v"]));
+      configure(url(), { "agb:defaultLabels": JSON.stringify(defaults), "agb:labelPolicy": JSON.stringify({ maxLabels: 6 }) });
       const result = await provider.check({}, { imageId: "agb-code-space-1", labels: own });
       expect(result.failures?.map((f) => f.property)).toEqual(["labels"]);
       expect(await totalCalls(url())).toBe(0);
+    });
+
+    it("enforces the policy's key and value lengths in check, naming each key, with no request", async () => {
+      configure(url(), { "agb:labelPolicy": JSON.stringify({ maxKeyLength: 8, maxValueLength: 5 }) });
+      const result = await provider.check({}, { imageId: "agb-code-space-1", labels: { "a-very-long-key": "v", env: "toolong" } });
+      expect(result.failures).toHaveLength(1);
+      expect(result.failures?.[0].reason).toMatch(/rule maxKeyLength on key "a-very-long-key"/);
+      expect(result.failures?.[0].reason).toMatch(/rule maxValueLength on key "env"/);
+      expect(await totalCalls(url())).toBe(0);
+    });
+
+    it("accepts what the SDKs send: quotes, =, commas, backslashes, spaces, unicode, long values, many labels", async () => {
+      const labels: Record<string, string> = {
+        'quote"key': "a",
+        "k=v,x": "y=z,w",
+        "back\\slash": "\\",
+        " padded key ": " padded value ",
+        "環境": "本番 🚀",
+        long: "x".repeat(5000),
+        ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`label-${i}`, `${i}`])),
+      };
+      const result = await provider.check({}, { imageId: "agb-code-space-1", labels });
+      expect(result.failures ?? []).toEqual([]);
+      const { id } = await provider.create(result.inputs as Props);
+      const stored = sessionLabels(emulator.current, id) ?? {};
+      expect(Object.fromEntries(Object.entries(stored).filter(([k]) => k !== CREATE_TOKEN_LABEL))).toEqual(labels);
     });
   });
 
@@ -147,7 +170,7 @@ describe("Session provider against the emulator", () => {
     it("recovers a create whose answer was lost: one session, the one returned", async () => {
       emulator.current.faults.configure({ script: [{ path: PATHS.create, kind: "dropAfterAct" }] });
       const { id } = await createFrom({ imageId: "agb-code-space-1" });
-      const live = emulator.current.store.all().filter((s) => s.status !== "FINISH");
+      const live = emulator.current.store.all().filter((s) => !isReleasedStatus(s.status));
       expect(live.map((s) => s.sessionId)).toEqual([id]);
     });
 
@@ -349,7 +372,7 @@ describe("Session provider against the emulator", () => {
       expect(after[PATHS.releaseAsync]).toBe(1);
       expect(after[PATHS.info]).toBeGreaterThanOrEqual(1);
       expect(Object.keys(after).sort()).toEqual([PATHS.create, PATHS.info, PATHS.releaseAsync].sort());
-      expect(emulator.current.store.describe(id)?.status).toBe("FINISH");
+      expect(isReleasedStatus(emulator.current.store.describe(id)?.status)).toBe(true);
     });
 
     it("counts a session that is already gone as deleted", async () => {

@@ -1,6 +1,6 @@
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import {
-  ACCEPTED_UNICODE_LABELS,
+  ACCEPTED_LABELS,
   BAD_INPUTS,
   configureProviderRuntime,
   runBadInput,
@@ -48,31 +48,31 @@ describe("check refuses bad input before any request", () => {
   });
 });
 
-describe("Unicode labels round-trip exactly", () => {
+describe("labels the SDKs send (Unicode, quotes, =, commas, backslashes, control characters, long keys and values) round-trip exactly", () => {
   it("create + GetLabel gives back every key and value unchanged", async () => {
-    const checked = await sessionProviderImpl.check({}, { imageId: "agb-code-space-1", labels: { ...ACCEPTED_UNICODE_LABELS } });
+    const checked = await sessionProviderImpl.check({}, { imageId: "agb-code-space-1", labels: { ...ACCEPTED_LABELS } });
     expect(checked.failures ?? []).toEqual([]);
     const created = await sessionProviderImpl.create(checked.inputs);
     const onWire = await rawLabels(created.id);
     const { [CREATE_TOKEN_LABEL]: token, ...rest } = onWire;
     expect(typeof token).toBe("string");
-    expect(rest).toEqual(ACCEPTED_UNICODE_LABELS);
+    expect(rest).toEqual(ACCEPTED_LABELS);
     // Byte-exact: no normalisation (NFC/NFD), no trimming, no escaping left behind.
-    for (const [key, value] of Object.entries(ACCEPTED_UNICODE_LABELS)) {
+    for (const [key, value] of Object.entries(ACCEPTED_LABELS)) {
       expect(Buffer.from(onWire[key], "utf8").equals(Buffer.from(value, "utf8"))).toBe(true);
     }
     // And through the provider's own read path.
     const read = await sessionProviderImpl.read(created.id, created.outs ?? {});
-    expect((read.props as { labels: Record<string, string> }).labels).toEqual(ACCEPTED_UNICODE_LABELS);
+    expect((read.props as { labels: Record<string, string> }).labels).toEqual(ACCEPTED_LABELS);
   });
 
   it("update to other Unicode labels keeps them exact too", async () => {
     const first = await sessionProviderImpl.check({}, { imageId: "agb-code-space-1", labels: { 环境: "测试" } });
     const created = await sessionProviderImpl.create(first.inputs);
-    const next = await sessionProviderImpl.check(first.inputs, { imageId: "agb-code-space-1", labels: { ...ACCEPTED_UNICODE_LABELS } });
+    const next = await sessionProviderImpl.check(first.inputs, { imageId: "agb-code-space-1", labels: { ...ACCEPTED_LABELS } });
     await sessionProviderImpl.update(created.id, created.outs ?? {}, next.inputs);
     const { [CREATE_TOKEN_LABEL]: _token, ...rest } = await rawLabels(created.id);
-    expect(rest).toEqual(ACCEPTED_UNICODE_LABELS);
+    expect(rest).toEqual(ACCEPTED_LABELS);
   });
 
   it("SessionLabels writes Unicode keys on a foreign session exactly", async () => {

@@ -1,4 +1,4 @@
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import {
   MALFORMED_REQUESTS,
   RAW_MALFORMED_REQUESTS,

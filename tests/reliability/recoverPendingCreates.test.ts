@@ -1,4 +1,4 @@
-import { startEmulator, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { AgbClient } from "../../provider/client/AgbClient";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { recoverPendingCreates, type Deployment } from "../../provider/recovery/recoverPendingCreates";

@@ -1,4 +1,4 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/createEmulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/startEmulator";
 
 /**
  * An emulator on an ephemeral loopback port for one test suite: started in

@@ -4,7 +4,7 @@ import { WORK_ROOT } from "../../../harness/pulumiCli";
 import { EmulatorControl, mutatingCalls } from "../../../harness/emulatorControl";
 import type { ActionResult } from "../../../harness/stackRunner";
 import type { StoredSession } from "../../../emulator/EmulatorStore";
-import { startEmulator, type RunningEmulator } from "../../../emulator/createEmulator";
+import { startEmulator, type RunningEmulator } from "../../../emulator/startEmulator";
 import { StackFixture } from "../../support/stackFixture";
 
 /** Every CLI action starts a fresh language runtime and provider: give each test room. */

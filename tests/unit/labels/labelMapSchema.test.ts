@@ -25,11 +25,8 @@ describe("labelMapSchema", () => {
     [{ k: "   " }, "blank"],
     [{ k: 3 }, "got number"],
     [{ k: null }, "got null"],
-    [{ "a=b": "v" }, '"="'],
-    [{ "a\nb": "v" }, "control characters"],
-    [{ k: "line\nbreak" }, "control characters"],
     [{ k: "\ud800" }, "lone surrogate"],
-    [{ k: "x".repeat(257) }, "at most 256"],
+    [{ "\udc00k": "v" }, "lone surrogate"],
   ])("refuses %j with a reason mentioning %s", (labels, fragment) => {
     const failures = failuresOf(labels);
     expect(failures).toHaveLength(1);
@@ -43,9 +40,18 @@ describe("labelMapSchema", () => {
     expect(failures[0].reason.split(";").length).toBe(2);
   });
 
-  it("refuses more labels than the limit", () => {
-    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, "v"]));
-    expect(failuresOf(many)[0].reason).toContain("at most 64 labels");
+  it("invents no limits: what the SDKs send passes (no count, length or character rules)", () => {
+    const labels = {
+      'quote"key': "a",
+      "a=b,c": "x=y,z",
+      "back\\slash": "\\",
+      " outer spaces ": " kept ",
+      "line\nbreak": "tab\there",
+      long: "x".repeat(10_000),
+      ...Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, "v"])),
+    };
+    expect(failuresOf(labels)).toEqual([]);
+    expect(labelMapSchema.parse(labels)).toEqual(labels);
   });
 
   it("refuses arrays and non-objects", () => {

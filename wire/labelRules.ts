@@ -1,0 +1,29 @@
+/**
+ * What a label must be for the official SDKs to send it, and nothing more.
+ * AGB documents no limits on label count, length or characters (see README,
+ * "What the service leaves unknown"): a rule enforced here that the service
+ * lacks would refuse labels users can set with the SDK. Stricter rules belong
+ * in a stack's label policy, or in the emulator's `--label-limits` flag that
+ * plays a stricter service.
+ */
+
+// A lone UTF-16 surrogate has no UTF-8 form: JSON.stringify escapes it, but the service cannot store it as text.
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why a key cannot be sent, or undefined when it can. */
+export function keyProblem(key: string): string | undefined {
+  if (key.length === 0) return "a label key may not be empty";
+  if (key.trim().length === 0) return "a label key may not be blank";
+  // A plain object cannot hold it as data: `labels["__proto__"] = v` sets the prototype, so the label would vanish.
+  if (key === "__proto__") return 'a label key may not be "__proto__"';
+  if (LONE_SURROGATE.test(key)) return "a label key may not contain invalid UTF-16 (a lone surrogate)";
+  return undefined;
+}
+
+/** Why a value cannot be sent, or undefined when it can. */
+export function valueProblem(value: string): string | undefined {
+  if (value.length === 0) return "a label value may not be empty";
+  if (value.trim().length === 0) return "a label value may not be blank";
+  if (LONE_SURROGATE.test(value)) return "a label value may not contain invalid UTF-16 (a lone surrogate)";
+  return undefined;
+}
