@@ -5,7 +5,10 @@
 // What it shows:
 // - A stack-wide policy in `agb:labelPolicy` (stack config, JSON) with any of
 //   requiredKeys, allowedValues, keyPattern, valuePattern, valuePatterns
-//   (per key) and maxLabels. Patterns match the whole key or value.
+//   (per key), maxLabels, maxKeyLength and maxValueLength. Patterns match the
+//   whole key or value. AGB states no label limits of its own, so the provider
+//   enforces none unless a policy does; maxLabels counts the create-token label
+//   the provider adds to each session it creates.
 // - A per-session policy in the Session's `labelPolicy` input, on top of the
 //   stack's (here: the billing session must carry a well-formed cost-center).
 // - The policy checks the merged set: stack default labels (`agb:defaultLabels`)

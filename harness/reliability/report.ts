@@ -1,4 +1,4 @@
-import { MAX_AMBIGUOUS_CREATE_ATTEMPTS } from "../../provider/runtime/createSessionOnce";
+import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 /**
  * The reliability report: runs every scenario with the real Pulumi CLI against
  * local emulators and writes docs/reliability.md.
@@ -118,7 +118,7 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
     `- Pulumi CLI ${cliVersion()}, Node ${process.version}, ${os.cpus().length} CPUs (shared with other work while this ran)`,
     "- provider defaults: " +
       "6 attempts per call, full-jitter backoff 200 ms-10 s, Retry-After honoured up to 30 s, 32 requests in flight, no rate cap; " +
-      `a create whose outcome is unknown is looked up by its create token, up to ${MAX_AMBIGUOUS_CREATE_ATTEMPTS} rounds`,
+      `a create whose outcome is unknown is looked up by its create token, up to ${DEFAULT_CLIENT_OPTIONS.retry.maxAttempts} rounds with the same backoff as any retry; a lookup that fails is repeated in the same budget`,
     `- processes left running when the report ended: **${leftovers}**`,
     "",
     "## Summary",

@@ -1,5 +1,4 @@
 import { isReleasedStatus } from "../../wire/sessionStatus";
-import { MAX_AMBIGUOUS_CREATE_ATTEMPTS } from "../../provider/runtime/createSessionOnce";
 /**
  * The reliability scenarios, each against its own emulator and its own stack
  * (state under .work/reliability/<scenario>), driven by the real Pulumi CLI.
@@ -40,7 +39,7 @@ export interface ScenarioReport {
   lines: string[];
 }
 
-const AMBIGUOUS_CREATE_ROUNDS = MAX_AMBIGUOUS_CREATE_ATTEMPTS;
+const AMBIGUOUS_CREATE_ROUNDS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 const MAX_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 
 async function withEmulator<T>(options: EmulatorOptions, body: (emulator: RunningEmulator, proxy: RecordingProxy) => Promise<T>): Promise<T> {

@@ -13,7 +13,7 @@ import {
 import { isReleasedStatus } from "../../wire/sessionStatus";
 import { mergeClientOptions, type ClientOptions, type ClientOptionsInput } from "./clientOptions";
 import { AgbApiError, AgbResponseShapeError, AgbTimeoutError, isNotFound } from "./errors";
-import { classifyError } from "./retry/classifyError";
+import { classifyError, isRetryable } from "./retry/classifyError";
 import { Transport } from "./transport";
 
 export type Labels = Record<string, string>;
@@ -160,7 +160,8 @@ export class AgbClient {
       if (isNotFound(error)) return 0;
       throw error;
     }
-    const deadline = Date.now() + this.options.releaseTimeoutMs;
+    const { clock } = this.options;
+    const deadline = clock.now() + this.options.releaseTimeoutMs;
     for (let polls = 1; ; polls++) {
       try {
         const status = await this.getSessionStatus(sessionId);
@@ -169,15 +170,15 @@ export class AgbClient {
         if (isNotFound(error)) return polls;
         // The release itself was accepted: a poll that failed for a passing reason is
         // polled again (within the deadline) rather than failing the whole delete.
-        if (!classifyError(error, "getSessionInfo").retry) throw error;
+        if (!isRetryable(classifyError(error, "getSessionInfo"))) throw error;
       }
-      if (Date.now() + this.options.releasePollIntervalMs > deadline) {
+      if (clock.now() + this.options.releasePollIntervalMs > deadline) {
         throw new AgbTimeoutError(
           { operation: "releaseSessionAsync" },
           `session ${sessionId} was still not released after ${this.options.releaseTimeoutMs} ms`,
         );
       }
-      await this.options.retry.sleep(this.options.releasePollIntervalMs);
+      await clock.sleep(this.options.releasePollIntervalMs);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_MS } from "../../wire/protocol";
+import { SYSTEM_CLOCK, type Clock } from "./clock";
 import type { RateLimitOptions } from "./rateLimiter";
 import type { RetryOptions } from "./retry/withRetry";
 
@@ -8,6 +9,8 @@ export interface ClientOptions {
   timeoutMs: number;
   retry: RetryOptions;
   rateLimit: RateLimitOptions;
+  /** Time, sleep and jitter for retries, release polls and the rate limiter. */
+  clock: Clock;
   /** Poll interval and bound while waiting for a release to finish. */
   releasePollIntervalMs: number;
   releaseTimeoutMs: number;
@@ -15,9 +18,10 @@ export interface ClientOptions {
   listPageSize: number;
 }
 
-export type ClientOptionsInput = Partial<Omit<ClientOptions, "retry" | "rateLimit">> & {
+export type ClientOptionsInput = Partial<Omit<ClientOptions, "retry" | "rateLimit" | "clock">> & {
   retry?: Partial<RetryOptions>;
   rateLimit?: Partial<RateLimitOptions>;
+  clock?: Partial<Clock>;
 };
 
 /** The single place every client default lives; callers merge over it. */
@@ -30,10 +34,9 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
     baseDelayMs: 200,
     maxDelayMs: 10_000,
     maxRetryAfterMs: 30_000,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
   },
   rateLimit: { maxConcurrent: 32, maxPerSecond: 0 },
+  clock: SYSTEM_CLOCK,
   releasePollIntervalMs: 1_000,
   releaseTimeoutMs: 300_000,
   listPageSize: 100,
@@ -46,6 +49,7 @@ export function mergeClientOptions(input: ClientOptionsInput = {}): ClientOption
     endpoint: normalizeEndpoint(input.endpoint ?? DEFAULT_CLIENT_OPTIONS.endpoint),
     retry: { ...DEFAULT_CLIENT_OPTIONS.retry, ...stripUndefined(input.retry ?? {}) },
     rateLimit: { ...DEFAULT_CLIENT_OPTIONS.rateLimit, ...stripUndefined(input.rateLimit ?? {}) },
+    clock: { ...DEFAULT_CLIENT_OPTIONS.clock, ...stripUndefined(input.clock ?? {}) },
   };
 }
 

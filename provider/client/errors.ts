@@ -122,3 +122,22 @@ export function redactSecrets(text: string, extraSecrets: readonly string[] = []
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "[redacted]");
   return out;
 }
+
+/**
+ * A create whose answer was lost and whose session could not be looked up in
+ * the time allowed: the service may or may not have made it. The token names
+ * the session if it exists (label `pulumi-agb-create-token`).
+ */
+export class AgbCreateOutcomeUnknownError extends AgbError {
+  override name = "AgbCreateOutcomeUnknownError";
+  constructor(
+    readonly token: string,
+    cause: unknown,
+  ) {
+    super(
+      { operation: "createSession", cause },
+      `the service may have created the session, but no answer came and it could not be looked up ` +
+        `(create token ${token}): ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}

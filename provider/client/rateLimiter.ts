@@ -1,3 +1,5 @@
+import { SYSTEM_CLOCK, type Clock } from "./clock";
+
 export interface RateLimitOptions {
   /** Requests in flight at once; 0 or less means no cap. */
   maxConcurrent: number;
@@ -10,15 +12,6 @@ export interface RateLimitOptions {
  * for concurrency and evenly spaced start slots for the rate, so a stack of
  * hundreds of sessions does not provoke the service's throttling.
  */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const REAL_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export class RateLimiter {
   private active = 0;
@@ -27,7 +20,7 @@ export class RateLimiter {
 
   constructor(
     private readonly options: RateLimitOptions,
-    private readonly clock: Clock = REAL_CLOCK,
+    private readonly clock: Pick<Clock, "now" | "sleep"> = SYSTEM_CLOCK,
   ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {

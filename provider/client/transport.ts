@@ -50,7 +50,7 @@ export class Transport {
       httpsAgent: new https.Agent({ keepAlive: true }),
       headers: { "Content-Type": "application/json" },
     });
-    this.limiter = new RateLimiter(options.rateLimit);
+    this.limiter = new RateLimiter(options.rateLimit, options.clock);
   }
 
   async call(operationName: OperationName, params: Params): Promise<Envelope> {
@@ -61,7 +61,7 @@ export class Transport {
         this.options.retry.onRetry?.(info);
       },
     };
-    return withRetry(operationName, () => this.limiter.run(() => this.attempt(operationName, params)), retry);
+    return withRetry(operationName, () => this.limiter.run(() => this.attempt(operationName, params)), retry, this.options.clock);
   }
 
   private async attempt(operationName: OperationName, params: Params): Promise<Envelope> {
@@ -92,7 +92,7 @@ export class Transport {
     }
 
     const requestIdHeader = headerValue(response.headers["x-request-id"]);
-    const retryAfterMs = parseRetryAfter(headerValue(response.headers["retry-after"]));
+    const retryAfterMs = parseRetryAfter(headerValue(response.headers["retry-after"]), this.options.clock.now());
     const text = typeof response.data === "string" ? response.data : "";
     let parsed: unknown;
     try {

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isReleasedStatus } from "../../wire/sessionStatus";
 import type { AgbClient } from "../client/AgbClient";
 import type { ClientOptionsInput } from "../client/clientOptions";
 import { AgbValidationError } from "../client/errors";
 import { labelMapSchema } from "../labels/labelMapSchema";
 import { programClient } from "../programClient";
+import { unknownPropertyReason } from "../runtime/unknownPropertyFailures";
 
 export interface GetSessionsArgs {
   /** Sessions must carry every one of these labels. `{}` lists every live session. */
@@ -28,16 +30,21 @@ export interface GetSessionsResult {
 }
 
 const LABEL_READ_CONCURRENCY = 16;
+const OPTION_NAMES = ["labels", "includeLabels", "includeReleased", "client"] as const;
 
 /** The sessions carrying all the given labels, every page followed. */
 export async function getSessions(args: GetSessionsArgs = {}): Promise<GetSessionsResult> {
+  const unknown = Object.keys(args).find((key) => !(OPTION_NAMES as readonly string[]).includes(key));
+  if (unknown !== undefined) throw new AgbValidationError(unknown, unknownPropertyReason(unknown, "getSessions", OPTION_NAMES));
   const filter = labelMapSchema.safeParse(args.labels ?? {});
   if (!filter.success) {
     throw new AgbValidationError("labels", filter.error.issues.map((i) => `${i.path.join(".")} ${i.message}`.trim()).join("; "));
   }
   const client = isClient(args.client) ? args.client : programClient(args.client ?? {});
   const found = await client.listSessions(filter.data, { includeAll: args.includeReleased });
-  const sessions: FoundSession[] = found.map((s) => ({ sessionId: s.sessionId, status: s.status }));
+  // The service may list a session it is deleting; one definition of released decides, whatever it lists.
+  const wanted = args.includeReleased ? found : found.filter((s) => !isReleasedStatus(s.status));
+  const sessions: FoundSession[] = wanted.map((s) => ({ sessionId: s.sessionId, status: s.status }));
   if (args.includeLabels) {
     let next = 0;
     const worker = async () => {

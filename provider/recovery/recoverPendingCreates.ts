@@ -13,6 +13,7 @@
 import type { AgbClient } from "../client/AgbClient";
 import { desiredLabels } from "../labels/desiredLabels";
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
+import { liveWithToken } from "../runtime/createSessionOnce";
 import type { LabelMap } from "../labels/labelMapSchema";
 import { SESSION_TYPE } from "../resources/Session";
 
@@ -77,7 +78,7 @@ export async function recoverPendingCreates(
       dropped.push(op.resource.urn);
       continue;
     }
-    const [found, ...extra] = await client.listSessions({ [CREATE_TOKEN_LABEL]: token });
+    const [found, ...extra] = await liveWithToken(client, token);
     for (const duplicate of extra) {
       duplicates.push(duplicate.sessionId);
       if (options.dryRun) continue;

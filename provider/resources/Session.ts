@@ -51,16 +51,6 @@ export class Session extends pulumi.dynamic.Resource {
       sessionProvider,
       name,
       {
-        imageId: args.imageId,
-        labels: args.labels,
-        idleReleaseTimeout: args.idleReleaseTimeout,
-        policyId: args.policyId,
-        adoptSessionId: args.adoptSessionId,
-        labelPolicy: args.labelPolicy,
-        // An empty map that is secret exactly when the labels are: the engine then
-        // marks the effectiveLabels output secret too, so a secret label value never
-        // shows in plain text there.
-        effectiveLabels: pulumi.output(args.labels).apply(() => ({})),
         sessionId: undefined,
         defaultLabels: undefined,
         status: undefined,
@@ -70,6 +60,12 @@ export class Session extends pulumi.dynamic.Resource {
         linkUrl: undefined,
         wsUrl: undefined,
         adopted: undefined,
+        // Every property the program passed, known or not, so that check can refuse a misspelt one by name.
+        ...args,
+        // An empty map that is secret exactly when the labels are: the engine then
+        // marks the effectiveLabels output secret too, so a secret label value never
+        // shows in plain text there.
+        effectiveLabels: pulumi.output(args.labels).apply(() => ({})),
       },
       opts,
       "agb",

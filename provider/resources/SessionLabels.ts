@@ -25,7 +25,8 @@ export class SessionLabels extends pulumi.dynamic.Resource {
     super(
       sessionLabelsProvider,
       name,
-      { sessionId: args.sessionId, labels: args.labels, sessionLabels: undefined },
+      // Every property the program passed, known or not, so that check can refuse a misspelt one by name.
+      { sessionLabels: undefined, ...args },
       opts,
       "agb",
       "SessionLabels",

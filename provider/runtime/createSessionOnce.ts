@@ -1,26 +1,29 @@
 import { randomUUID } from "node:crypto";
-import type { AgbClient, CreatedSession, CreateSessionRequest } from "../client/AgbClient";
-import { DEFAULT_CLIENT_OPTIONS } from "../client/clientOptions";
-import { AgbApiError, AgbNetworkError, AgbResponseShapeError } from "../client/errors";
+import { isReleasedStatus } from "../../wire/sessionStatus";
+import type { AgbClient, CreatedSession, CreateSessionRequest, SessionSummary } from "../client/AgbClient";
+import { AgbCreateOutcomeUnknownError } from "../client/errors";
+import { classifyError, isRetryable } from "../client/retry/classifyError";
+import { computeDelay } from "../client/retry/computeDelay";
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
-
-/** How many times a create whose answer was lost is looked up and tried again: the same budget as any call. */
-export const MAX_AMBIGUOUS_CREATE_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 
 export interface CreateOutcome {
   session: CreatedSession;
   token: string;
   /** Creates whose answers were lost and whose sessions were found again by their token. */
   recovered: number;
+  /** Create calls made. */
   attempts: number;
 }
 
 /**
  * Creates exactly one session, even when answers are lost. Each create carries
- * a unique token label; when the outcome of a create is unknown (connection
- * reset after sending, timeout, 5xx, garbled answer), the token is looked up
- * with ListSession before anything is tried again, so a session the service did
- * make is adopted rather than duplicated or orphaned.
+ * a unique token label. When a create is ambiguous (no answer, yet the service
+ * may have acted), the token is looked up with ListSession after the same
+ * backoff as any retry, which also gives a service that lists new sessions
+ * late time to show them; a session found is kept rather than made again.
+ * A lookup that fails is repeated within the same budget of rounds. If the
+ * outcome is still unknown when the budget is spent, the error says so and
+ * names the token, so the caller can keep it and look again later.
  */
 export async function createSessionOnce(
   client: AgbClient,
@@ -28,30 +31,64 @@ export async function createSessionOnce(
   token: string = randomUUID(),
 ): Promise<CreateOutcome> {
   const labels = { ...(request.labels ?? {}), [CREATE_TOKEN_LABEL]: token };
-  let recovered = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const session = await client.createSession({ ...request, labels });
-      return { session, token, recovered, attempts: attempt };
-    } catch (error) {
-      if (!isAmbiguous(error)) throw error;
-      const found = await client.listSessions({ [CREATE_TOKEN_LABEL]: token });
-      if (found.length > 0) {
-        const [keep, ...duplicates] = found;
-        for (const extra of duplicates) await client.releaseSessionAsync(extra.sessionId);
-        const details = await client.getSession(keep.sessionId);
-        recovered++;
-        return { session: { ...details }, token, recovered, attempts: attempt };
+  const { retry, clock } = client.options;
+  const started = clock.now();
+  let attempts = 0;
+  /** Why the outcome is open: the last unanswered create, or the last failed lookup after one. */
+  let ambiguous: unknown;
+
+  // Every round after the first follows an unanswered create (or a failed lookup of one): look before creating again.
+  for (let round = 0; round < retry.maxAttempts; round++) {
+    if (round > 0) {
+      const delayMs = computeDelay(round - 1, retry, undefined, clock.random);
+      if (clock.now() - started + delayMs > retry.maxElapsedMs) break;
+      await clock.sleep(delayMs);
+      let found: SessionSummary[];
+      try {
+        found = await liveWithToken(client, token);
+      } catch (error) {
+        if (!isRetryable(classifyError(error, "listSession"))) throw new AgbCreateOutcomeUnknownError(token, error);
+        ambiguous = error;
+        continue;
       }
-      if (attempt >= MAX_AMBIGUOUS_CREATE_ATTEMPTS) throw error;
+      if (found.length > 0) return { session: await keepOne(client, found), token, recovered: 1, attempts };
+    }
+    try {
+      attempts++;
+      return { session: await client.createSession({ ...request, labels }), token, recovered: 0, attempts };
+    } catch (error) {
+      if (classifyError(error, "createSession").kind !== "ambiguous") {
+        if (ambiguous !== undefined) throw new AgbCreateOutcomeUnknownError(token, error);
+        throw error;
+      }
+      ambiguous = error;
     }
   }
+  // The budget ran out with the outcome open: look once more before calling it unknown.
+  await clock.sleep(computeDelay(retry.maxAttempts - 1, retry, undefined, clock.random));
+  const found = await liveWithToken(client, token).catch(() => []);
+  if (found.length > 0) return { session: await keepOne(client, found), token, recovered: 1, attempts };
+  throw new AgbCreateOutcomeUnknownError(token, ambiguous);
 }
 
-/** True when the service may have created the session although we got no answer. */
-export function isAmbiguous(error: unknown): boolean {
-  if (error instanceof AgbNetworkError) return !error.notSent;
-  if (error instanceof AgbResponseShapeError) return true;
-  if (error instanceof AgbApiError) return error.status !== undefined && error.status >= 500;
-  return false;
+/** Sessions carrying the token that are not released (a released one is no result of this create to keep). */
+export async function liveWithToken(client: AgbClient, token: string): Promise<SessionSummary[]> {
+  const found = await client.listSessions({ [CREATE_TOKEN_LABEL]: token });
+  return found.filter((s) => !isReleasedStatus(s.status));
+}
+
+/**
+ * Keeps the first session a token found and releases any other (a create the
+ * service carried out twice). The details are read when they can be; without
+ * them the session is still kept, and the next refresh fills them in.
+ */
+async function keepOne(client: AgbClient, found: SessionSummary[]): Promise<CreatedSession> {
+  const [keep, ...duplicates] = found;
+  for (const extra of duplicates) await client.releaseSessionAsync(extra.sessionId);
+  try {
+    const { status: _status, ...details } = await client.getSession(keep.sessionId);
+    return details;
+  } catch {
+    return { sessionId: keep.sessionId };
+  }
 }

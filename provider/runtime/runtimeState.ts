@@ -1,4 +1,5 @@
 import { AgbClient } from "../client/AgbClient";
+import type { ClientOptionsInput } from "../client/clientOptions";
 import type { StackConfig } from "../client/resolveClientOptions";
 import { CONFIG_KEYS, settingsFromConfig, type ProviderSettings } from "./providerSettings";
 
@@ -11,13 +12,20 @@ import { CONFIG_KEYS, settingsFromConfig, type ProviderSettings } from "./provid
 let stackConfig: StackConfig = {};
 let settings: ProviderSettings | undefined;
 let client: AgbClient | undefined;
+let clientOverrides: ClientOptionsInput = {};
 
-export function configureRuntime(config: { get(key: string): string | undefined }): void {
+/**
+ * Takes the stack config, as `configure` hands it over. `overrides` are client
+ * options over those the config gives (for tests that run the provider in
+ * process: a clock that does not really wait, say); the engine never passes any.
+ */
+export function configureRuntime(config: { get(key: string): string | undefined }, overrides: ClientOptionsInput = {}): void {
   const copied: Record<string, string | undefined> = {};
   for (const key of CONFIG_KEYS) copied[key] = config.get(key);
   // Each resource type's provider calls configure; keep one client while the config is the same.
-  if (JSON.stringify(copied) === JSON.stringify(stackConfig)) return;
+  if (JSON.stringify(copied) === JSON.stringify(stackConfig) && overrides === clientOverrides) return;
   stackConfig = copied;
+  clientOverrides = overrides;
   settings = undefined;
   client = undefined;
 }
@@ -28,6 +36,12 @@ export function currentSettings(): ProviderSettings {
 }
 
 export function currentClient(): AgbClient {
-  client ??= new AgbClient(currentSettings().client);
+  const { client: fromConfig } = currentSettings();
+  client ??= new AgbClient({
+    ...fromConfig,
+    ...clientOverrides,
+    retry: { ...fromConfig.retry, ...clientOverrides.retry },
+    rateLimit: { ...fromConfig.rateLimit, ...clientOverrides.rateLimit },
+  });
   return client;
 }

@@ -8,7 +8,7 @@ import { labelPolicySchema } from "../labels/labelPolicy";
  * engine records it with a pending create before the create starts: if the run is killed, the token
  * in state finds the session the create may have made (see agb-recover-pending).
  */
-export const INTERNAL_INPUT_KEYS = ["__provider", "effectiveLabels", "createToken"] as const;
+export const INTERNAL_INPUT_KEYS = ["__provider", "effectiveLabels", "createToken", "defaultLabels"] as const;
 
 export const sessionInputsSchema = z.object({
   imageId: z
@@ -33,10 +33,11 @@ export const sessionInputsSchema = z.object({
 });
 export type SessionInputs = z.infer<typeof sessionInputsSchema>;
 
-export const SESSION_INPUT_KEYS: ReadonlySet<string> = new Set([
-  ...Object.keys(sessionInputsSchema.shape),
-  ...INTERNAL_INPUT_KEYS,
-]);
+/** What a program may pass to a Session. */
+export const SESSION_PUBLIC_INPUTS: readonly string[] = Object.keys(sessionInputsSchema.shape);
+
+/** Everything a Session's inputs may hold: the public inputs and the provider's bookkeeping. */
+export const SESSION_INPUT_KEYS: ReadonlySet<string> = new Set([...SESSION_PUBLIC_INPUTS, ...INTERNAL_INPUT_KEYS]);
 
 /** Properties that cannot change in place: a change replaces the session. */
 export const REPLACE_ON_CHANGE = ["imageId", "idleReleaseTimeout", "policyId", "adoptSessionId"] as const;

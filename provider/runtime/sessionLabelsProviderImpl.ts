@@ -6,6 +6,7 @@ import { labelMapSchema, type LabelMap } from "../labels/labelMapSchema";
 import { labelsEqual } from "../labels/labelsEqual";
 import { toCheckFailures } from "../labels/toCheckFailures";
 import { ProviderError } from "./providerError";
+import { unknownPropertyFailures } from "./unknownPropertyFailures";
 import { currentClient } from "./runtimeState";
 import { withoutUndefined } from "./sessionState";
 import { containsUnknown, isUnknown } from "./unknowns";
@@ -16,7 +17,8 @@ const sessionLabelsInputsSchema = z.object({
   sessionId: z.string({ error: "sessionId is required and must be a string" }).trim().min(1, "sessionId may not be empty"),
   labels: labelMapSchema,
 });
-const INPUT_KEYS = new Set(["sessionId", "labels", "__provider"]);
+const PUBLIC_INPUTS = Object.keys(sessionLabelsInputsSchema.shape);
+const INPUT_KEYS = new Set([...PUBLIC_INPUTS, "__provider"]);
 
 /** Read-modify-write rounds before giving up on a session others keep changing. */
 const MAX_WRITE_ROUNDS = 3;
@@ -39,9 +41,7 @@ interface SessionLabelsState {
  */
 export const sessionLabelsProviderImpl = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const failures = Object.keys(news)
-      .filter((key) => !INPUT_KEYS.has(key))
-      .map((key) => ({ property: key, reason: `unknown property "${key}"; SessionLabels takes sessionId and labels` }));
+    const failures = unknownPropertyFailures(news, INPUT_KEYS, "SessionLabels", PUBLIC_INPUTS);
     const known: Props = {};
     if (!isUnknown(news.sessionId)) known.sessionId = news.sessionId;
     known.labels = containsUnknown(news.labels) ? {} : (news.labels ?? {});

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { isReleasedStatus } from "../../wire/sessionStatus";
-import { AgbApiError, AgbValidationError, isNotFound } from "../client/errors";
+import { AgbApiError, AgbCreateOutcomeUnknownError, AgbValidationError, isNotFound } from "../client/errors";
 import { attributeObserved } from "../labels/attributeObserved";
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
 import { desiredLabels } from "../labels/desiredLabels";
@@ -10,10 +10,12 @@ import { labelsToWrite } from "../labels/labelsToWrite";
 import { policyViolations, type LabelPolicy, type PolicyContext } from "../labels/labelPolicy";
 import { toCheckFailures, type CheckFailure } from "../labels/toCheckFailures";
 import type { LabelMap } from "../labels/labelMapSchema";
-import { createSessionOnce } from "./createSessionOnce";
+import { createSessionOnce, liveWithToken } from "./createSessionOnce";
+import { pendingIdFor, pendingTokenOf } from "./pendingCreate";
 import { ProviderError, SessionInitError } from "./providerError";
 import { currentClient, currentSettings } from "./runtimeState";
-import { INTERNAL_INPUT_KEYS, REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, sessionInputsSchema } from "./sessionInputs";
+import { INTERNAL_INPUT_KEYS, REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, SESSION_PUBLIC_INPUTS, sessionInputsSchema } from "./sessionInputs";
+import { unknownPropertyFailures } from "./unknownPropertyFailures";
 import {
   checkedInputsOf,
   sessionDetailsOf,
@@ -39,14 +41,7 @@ export const sessionProviderImpl = {
       }
       throw error;
     }
-    for (const key of Object.keys(news)) {
-      if (!SESSION_INPUT_KEYS.has(key) && key !== "defaultLabels") {
-        failures.push({
-          property: key,
-          reason: `unknown property "${key}"; a Session takes imageId, labels, idleReleaseTimeout, policyId, adoptSessionId and labelPolicy`,
-        });
-      }
-    }
+    failures.push(...unknownPropertyFailures(news, SESSION_INPUT_KEYS, "a Session", SESSION_PUBLIC_INPUTS));
     // Values not yet known in a preview are checked when they are known.
     const known: Props = {};
     for (const key of SESSION_INPUT_KEYS) {
@@ -84,7 +79,9 @@ export const sessionProviderImpl = {
     return { inputs };
   },
 
-  async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    // Whatever the token finds is released first, then the session is made again: never two with one token.
+    if (pendingTokenOf(id)) return { changes: true, replaces: ["createToken"], deleteBeforeReplace: true };
     const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]));
     const labelsChanged =
       containsUnknown(news.labels) ||
@@ -107,7 +104,7 @@ export const sessionProviderImpl = {
     const checked = inputs as unknown as SessionCheckedInputs;
     const client = currentClient();
     const desired = desiredLabels(checked.defaultLabels, checked.labels);
-    if (checked.adoptSessionId) return adopt(checked, desired);
+    if (checked.adoptSessionId) return adopt(inputs, checked, desired);
 
     let outcome;
     try {
@@ -122,6 +119,7 @@ export const sessionProviderImpl = {
         typeof inputs.createToken === "string" ? inputs.createToken : undefined,
       );
     } catch (error) {
+      if (error instanceof AgbCreateOutcomeUnknownError) throw pendingCreateError(inputs, checked, desired, error);
       throw ProviderError.wrap("imageId", error, "could not create the session");
     }
     const state: SessionState = {
@@ -136,6 +134,18 @@ export const sessionProviderImpl = {
   },
 
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const token = pendingTokenOf(id);
+    if (token) {
+      // Refresh may change the id: a session the token finds becomes this resource; otherwise it stays pending.
+      let found;
+      try {
+        found = await liveWithToken(currentClient(), token);
+      } catch (error) {
+        throw ProviderError.wrap("sessionId", error, `could not look up the session of create token ${token}`);
+      }
+      if (found.length === 0) return { id, props };
+      return sessionProviderImpl.read(found[0].sessionId, { ...props, sessionId: found[0].sessionId, status: found[0].status });
+    }
     const client = currentClient();
     const old = props as Partial<SessionState>;
     let details;
@@ -165,6 +175,9 @@ export const sessionProviderImpl = {
   },
 
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    if (pendingTokenOf(id)) {
+      throw new ProviderError("sessionId", `${id} is a create of unknown outcome, not a session: run \`pulumi refresh\` or \`pulumi up\``);
+    }
     const old = olds as unknown as SessionState;
     const next = news as unknown as SessionCheckedInputs;
     const desired = desiredLabels(next.defaultLabels, next.labels);
@@ -186,15 +199,19 @@ export const sessionProviderImpl = {
   },
 
   async delete(id: string, _props?: Props): Promise<void> {
+    const client = currentClient();
     try {
-      await currentClient().releaseAndWait(id);
+      const token = pendingTokenOf(id);
+      // A create of unknown outcome: release whatever session it made, if any.
+      const ids = token ? (await liveWithToken(client, token)).map((s) => s.sessionId) : [id];
+      for (const sessionId of ids) await client.releaseAndWait(sessionId);
     } catch (error) {
       throw ProviderError.wrap("sessionId", error, `could not release session ${id}`);
     }
   },
 };
 
-async function adopt(checked: SessionCheckedInputs, desired: LabelMap): Promise<pulumi.dynamic.CreateResult> {
+async function adopt(inputs: Props, checked: SessionCheckedInputs, desired: LabelMap): Promise<pulumi.dynamic.CreateResult> {
   const client = currentClient();
   const id = checked.adoptSessionId as string;
   let details;
@@ -221,7 +238,7 @@ async function adopt(checked: SessionCheckedInputs, desired: LabelMap): Promise<
   try {
     state.effectiveLabels = await writeLabels(id, desired, current);
   } catch (error) {
-    throw new SessionInitError(id, withoutUndefined(state) as unknown as Record<string, unknown>, "labels", error);
+    throw new SessionInitError(id, { __provider: inputs.__provider, ...withoutUndefined(state) }, "labels", error);
   }
   return { id, outs: withoutUndefined(state) };
 }
@@ -279,6 +296,36 @@ function createTokenFor(olds: Props, news: Props): string {
   const previous = olds.createToken;
   const mayCreate = typeof previous !== "string" || REPLACE_ON_CHANGE.some((key) => !sameValue(olds[key], news[key]));
   return mayCreate ? randomUUID() : (previous as string);
+}
+
+/**
+ * A create whose outcome stayed unknown: the resource is kept under a
+ * placeholder id (see pendingCreate.ts) so the session it may have made is
+ * found or released later, never forgotten.
+ */
+function pendingCreateError(
+  inputs: Props,
+  checked: SessionCheckedInputs,
+  desired: LabelMap,
+  error: AgbCreateOutcomeUnknownError,
+): SessionInitError {
+  const id = pendingIdFor(error.token);
+  const properties = withoutUndefined({
+    __provider: inputs.__provider,
+    createToken: error.token,
+    ...checkedInputsOf(checked),
+    effectiveLabels: { ...desired, [CREATE_TOKEN_LABEL]: error.token },
+    status: "UNKNOWN",
+    adopted: false,
+  });
+  return new SessionInitError(
+    id,
+    properties,
+    "sessionId",
+    error,
+    `${error.message}. The stack keeps it as ${id}: \`pulumi refresh\` adopts the session if the token finds one, ` +
+      "and the next `pulumi up` releases whatever the token finds and creates the session again, so none is left behind",
+  );
 }
 
 /** A label write on a session that expired or was released: say so, and how to recover, never drop it silently. */

@@ -7,7 +7,7 @@ import { isReleasedStatus } from "../../wire/sessionStatus";
 import { AgbClient } from "../../provider/client/AgbClient";
 import type { ClientOptionsInput } from "../../provider/client/clientOptions";
 import type { ScriptedFault } from "../../emulator/faults";
-import { FAST_RETRY } from "../support/emulatorFixture";
+import { FAST_CLOCK, FAST_RETRY } from "../support/emulatorFixture";
 
 /** Short names for the API paths of wire/protocol.ts, the one place they are defined. */
 export const PATHS = {
@@ -110,14 +110,14 @@ export function fastClient(url: string, options: ClientOptionsInput = {}): { cli
     endpoint: url,
     releasePollIntervalMs: 1,
     ...options,
-    retry: {
-      ...FAST_RETRY,
+    retry: { ...FAST_RETRY, ...options.retry },
+    clock: {
       random: () => 0.5,
       sleep: async (ms: number) => {
         sleeps.push(ms);
-        await FAST_RETRY.sleep(Math.min(ms, 2));
+        await FAST_CLOCK.sleep(Math.min(ms, 2));
       },
-      ...options.retry,
+      ...options.clock,
     },
   });
   return { client, sleeps };

@@ -21,10 +21,14 @@ export function useEmulator(options: EmulatorOptions = {}): { current: RunningEm
   return holder;
 }
 
-/** Retry options for tests: real backoff logic, near-zero sleeps. */
+/** Retry options for tests: real backoff logic, near-zero delays. */
 export const FAST_RETRY = {
   baseDelayMs: 1,
   maxDelayMs: 5,
   maxRetryAfterMs: 20,
+};
+
+/** A clock whose sleeps last at most 20 ms, for tests. */
+export const FAST_CLOCK = {
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20))),
 };

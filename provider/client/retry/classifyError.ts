@@ -1,37 +1,49 @@
-import { AgbApiError, AgbAuthError, AgbNetworkError, AgbNotFoundError } from "../errors";
+import { AgbApiError, AgbAuthError, AgbNetworkError, AgbNotFoundError, AgbResponseShapeError } from "../errors";
 import type { OperationName } from "../../../wire/protocol";
 
-export type RetryDecision = { retry: false } | { retry: true; retryAfterMs?: number };
+/**
+ * What a failed attempt means for the next one:
+ * - throttled: refused before any work (429); wait, honouring Retry-After, and try again;
+ * - transient: a passing fault on a call that is safe to repeat; back off and try again;
+ * - ambiguous: a create the service may have carried out although no answer came;
+ *   repeating it blindly could make a second session, so only the caller, which
+ *   can look the session up, may act on it;
+ * - fatal: trying again cannot help (bad input, not found, refused key, a bug).
+ */
+export type RetryKind = "throttled" | "transient" | "ambiguous" | "fatal";
 
-/** Operations whose repetition cannot create a second object. */
+export interface RetryDecision {
+  kind: RetryKind;
+  /** From the answer's Retry-After header. */
+  retryAfterMs?: number;
+}
+
+/** Operations that make a new object each time they run: repeating one after an unanswered attempt may make a second. */
 const NON_IDEMPOTENT: ReadonlySet<OperationName> = new Set<OperationName>(["createSession"]);
 
 const RETRYABLE_STATUS_MIN = 500;
 const TOO_MANY_REQUESTS = 429;
 
-/**
- * Decides whether an attempt's failure is worth another try. A create is
- * repeated only when the service surely did not act: a 429 (refused before any
- * work) or a connection that never carried the request. Anything else on a
- * create is ambiguous and left to the caller, which can look the session up.
- */
 export function classifyError(error: unknown, operation: OperationName): RetryDecision {
   const idempotent = !NON_IDEMPOTENT.has(operation);
-  if (error instanceof AgbNotFoundError || error instanceof AgbAuthError) return { retry: false };
+  const unanswered: RetryKind = idempotent ? "transient" : "ambiguous";
+  if (error instanceof AgbNotFoundError || error instanceof AgbAuthError) return { kind: "fatal" };
   if (error instanceof AgbApiError) {
-    if (error.status === TOO_MANY_REQUESTS) {
-      return { retry: true, retryAfterMs: retryAfterOf(error) };
+    if (error.status === TOO_MANY_REQUESTS) return { kind: "throttled", retryAfterMs: retryAfterOf(error) };
+    if (error.status !== undefined && error.status >= RETRYABLE_STATUS_MIN) {
+      return { kind: unanswered, retryAfterMs: retryAfterOf(error) };
     }
-    if (error.status !== undefined && error.status >= RETRYABLE_STATUS_MIN && idempotent) {
-      return { retry: true, retryAfterMs: retryAfterOf(error) };
-    }
-    return { retry: false };
+    return { kind: "fatal" };
   }
-  if (error instanceof AgbNetworkError) {
-    return idempotent || error.notSent ? { retry: true } : { retry: false };
-  }
-  // Validation errors, shape errors and programming bugs are never retried.
-  return { retry: false };
+  if (error instanceof AgbNetworkError) return { kind: error.notSent ? "transient" : unanswered };
+  // A garbled answer to a create may hide a session made; to anything else it is not worth repeating.
+  if (error instanceof AgbResponseShapeError) return { kind: idempotent ? "fatal" : "ambiguous" };
+  return { kind: "fatal" };
+}
+
+/** True for the kinds a plain retry loop may act on. */
+export function isRetryable(decision: RetryDecision): boolean {
+  return decision.kind === "throttled" || decision.kind === "transient";
 }
 
 function retryAfterOf(error: AgbApiError): number | undefined {

@@ -1,5 +1,6 @@
 import type { OperationName } from "../../../wire/protocol";
-import { classifyError } from "./classifyError";
+import type { Clock } from "../clock";
+import { classifyError, isRetryable } from "./classifyError";
 import { computeDelay, type BackoffOptions } from "./computeDelay";
 
 export interface RetryOptions extends BackoffOptions {
@@ -7,27 +8,27 @@ export interface RetryOptions extends BackoffOptions {
   maxAttempts: number;
   /** No new attempt starts after this much time since the first. */
   maxElapsedMs: number;
-  sleep: (ms: number) => Promise<void>;
-  random: () => number;
   onRetry?: (info: { operation: OperationName; attempt: number; delayMs: number; error: unknown }) => void;
 }
 
+/** Runs `attemptOnce` until it succeeds, retrying throttled and transient failures with backoff. */
 export async function withRetry<T>(
   operation: OperationName,
   attemptOnce: (attempt: number) => Promise<T>,
   options: RetryOptions,
+  clock: Clock,
 ): Promise<T> {
-  const started = Date.now();
+  const started = clock.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await attemptOnce(attempt);
     } catch (error) {
       const decision = classifyError(error, operation);
-      if (!decision.retry || attempt + 1 >= options.maxAttempts) throw error;
-      const delayMs = computeDelay(attempt, options, decision.retryAfterMs, options.random);
-      if (Date.now() - started + delayMs > options.maxElapsedMs) throw error;
+      if (!isRetryable(decision) || attempt + 1 >= options.maxAttempts) throw error;
+      const delayMs = computeDelay(attempt, options, decision.retryAfterMs, clock.random);
+      if (clock.now() - started + delayMs > options.maxElapsedMs) throw error;
       options.onRetry?.({ operation, attempt, delayMs, error });
-      await options.sleep(delayMs);
+      await clock.sleep(delayMs);
     }
   }
 }

@@ -102,7 +102,7 @@ describe("auto-tagging across two stacks of one program", () => {
       staging.setConfig({ "agb:labelPolicy": json({ maxLabels: 4 }) });
       const failed = await staging.run("preview");
       expect(failed.ok).toBe(false);
-      expect(`${failed.log}\n${failed.error}`).toContain("rule maxLabels: 5 labels, the policy allows at most 4");
+      expect(`${failed.log}\n${failed.error}`).toContain("rule maxLabels: 6 labels (5 declared, plus the provider's create-token label), the policy allows at most 4");
       expect(await callsSince(suite.control)).toEqual({});
       staging.setConfig({ "agb:labelPolicy": "" });
     },

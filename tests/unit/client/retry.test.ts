@@ -1,5 +1,13 @@
-import { AgbApiError, AgbAuthError, AgbNetworkError, AgbNotFoundError, AgbValidationError } from "../../../provider/client/errors";
-import { classifyError, parseRetryAfter } from "../../../provider/client/retry/classifyError";
+import {
+  AgbApiError,
+  AgbAuthError,
+  AgbNetworkError,
+  AgbNotFoundError,
+  AgbResponseShapeError,
+  AgbValidationError,
+} from "../../../provider/client/errors";
+import type { Clock } from "../../../provider/client/clock";
+import { classifyError, isRetryable, parseRetryAfter } from "../../../provider/client/retry/classifyError";
 import { computeDelay } from "../../../provider/client/retry/computeDelay";
 import { withRetry, type RetryOptions } from "../../../provider/client/retry/withRetry";
 
@@ -9,25 +17,28 @@ const network = (notSent: boolean, operation: "setLabel" | "createSession" = "se
   new AgbNetworkError({ operation, notSent }, "boom");
 
 describe("classifyError", () => {
-  it("retries 429 and 5xx on idempotent operations", () => {
-    expect(classifyError(api(429, 2000), "setLabel")).toEqual({ retry: true, retryAfterMs: 2000 });
-    expect(classifyError(api(503), "setLabel")).toEqual({ retry: true, retryAfterMs: undefined });
-    expect(classifyError(network(false), "setLabel")).toEqual({ retry: true });
+  it("calls 429 throttled (with its Retry-After) and 5xx or a lost answer transient on idempotent operations", () => {
+    expect(classifyError(api(429, 2000), "setLabel")).toEqual({ kind: "throttled", retryAfterMs: 2000 });
+    expect(classifyError(api(503), "setLabel")).toEqual({ kind: "transient", retryAfterMs: undefined });
+    expect(classifyError(network(false), "setLabel")).toEqual({ kind: "transient" });
   });
 
-  it("never retries validation, not-found, auth, 4xx or bugs", () => {
-    expect(classifyError(new AgbValidationError("labels", "bad"), "setLabel").retry).toBe(false);
-    expect(classifyError(new AgbNotFoundError({ operation: "setLabel", status: 400 }), "setLabel").retry).toBe(false);
-    expect(classifyError(new AgbAuthError({ operation: "setLabel", status: 401 }), "setLabel").retry).toBe(false);
-    expect(classifyError(api(400), "setLabel").retry).toBe(false);
-    expect(classifyError(new TypeError("bug"), "setLabel").retry).toBe(false);
+  it("calls validation, not-found, auth, other 4xx, shape errors and bugs fatal", () => {
+    expect(classifyError(new AgbValidationError("labels", "bad"), "setLabel").kind).toBe("fatal");
+    expect(classifyError(new AgbNotFoundError({ operation: "setLabel", status: 400 }), "setLabel").kind).toBe("fatal");
+    expect(classifyError(new AgbAuthError({ operation: "setLabel", status: 401 }), "setLabel").kind).toBe("fatal");
+    expect(classifyError(api(400), "setLabel").kind).toBe("fatal");
+    expect(classifyError(new AgbResponseShapeError({ operation: "getLabel" }, "garbled"), "getLabel").kind).toBe("fatal");
+    expect(classifyError(new TypeError("bug"), "setLabel").kind).toBe("fatal");
   });
 
-  it("retries a create only when the service surely did not act", () => {
-    expect(classifyError(createApi(429), "createSession").retry).toBe(true);
-    expect(classifyError(network(true, "createSession"), "createSession").retry).toBe(true);
-    expect(classifyError(createApi(500), "createSession").retry).toBe(false);
-    expect(classifyError(network(false, "createSession"), "createSession").retry).toBe(false);
+  it("calls a create ambiguous when the service may have acted, and retryable only when it surely did not", () => {
+    expect(classifyError(createApi(429), "createSession").kind).toBe("throttled");
+    expect(classifyError(network(true, "createSession"), "createSession").kind).toBe("transient");
+    expect(classifyError(createApi(500), "createSession").kind).toBe("ambiguous");
+    expect(classifyError(network(false, "createSession"), "createSession").kind).toBe("ambiguous");
+    expect(classifyError(new AgbResponseShapeError({ operation: "createSession" }, "garbled"), "createSession").kind).toBe("ambiguous");
+    expect(isRetryable(classifyError(createApi(500), "createSession"))).toBe(false);
   });
 });
 
@@ -62,16 +73,22 @@ describe("withRetry", () => {
     baseDelayMs: 10,
     maxDelayMs: 100,
     maxRetryAfterMs: 1000,
+  };
+  let now = 0;
+  /** Time moves only when the loop sleeps. */
+  const clock: Clock = {
+    now: () => now,
     random: () => 0.5,
     sleep: async (ms) => {
       sleeps.push(ms);
+      now += ms;
     },
   };
   beforeEach(() => sleeps.splice(0));
 
   it("returns the first success after retryable failures", async () => {
     let calls = 0;
-    const result = await withRetry("setLabel", async () => (++calls < 3 ? Promise.reject(api(500)) : "ok"), options);
+    const result = await withRetry("setLabel", async () => (++calls < 3 ? Promise.reject(api(500)) : "ok"), options, clock);
     expect(result).toBe("ok");
     expect(calls).toBe(3);
     expect(sleeps).toEqual([5, 10]);
@@ -79,7 +96,7 @@ describe("withRetry", () => {
 
   it("stops after maxAttempts and rethrows the last error", async () => {
     let calls = 0;
-    await expect(withRetry("setLabel", async () => Promise.reject(api(503, 7)).finally(() => calls++), options)).rejects.toBeInstanceOf(
+    await expect(withRetry("setLabel", async () => Promise.reject(api(503, 7)).finally(() => calls++), options, clock)).rejects.toBeInstanceOf(
       AgbApiError,
     );
     expect(calls).toBe(4);
@@ -88,14 +105,14 @@ describe("withRetry", () => {
 
   it("does not retry what it must not", async () => {
     let calls = 0;
-    await expect(withRetry("setLabel", async () => Promise.reject(api(400)).finally(() => calls++), options)).rejects.toThrow();
+    await expect(withRetry("setLabel", async () => Promise.reject(api(400)).finally(() => calls++), options, clock)).rejects.toThrow();
     expect(calls).toBe(1);
   });
 
   it("gives up when the next wait would pass the time budget", async () => {
     let calls = 0;
     const tight = { ...options, maxElapsedMs: 500 };
-    await expect(withRetry("setLabel", async () => Promise.reject(api(429, 1000)).finally(() => calls++), tight)).rejects.toThrow();
+    await expect(withRetry("setLabel", async () => Promise.reject(api(429, 1000)).finally(() => calls++), tight, clock)).rejects.toThrow();
     expect(calls).toBe(1);
   });
 });
