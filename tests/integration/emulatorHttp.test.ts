@@ -311,6 +311,36 @@ describe("emulator: session expiry", () => {
   });
 });
 
+describe("emulator: a client that hangs up before the answer", () => {
+  /** A createSession whose client gives up while the emulator is still in its latency wait. */
+  async function abandonedCreate(url: string): Promise<void> {
+    const target = new URL(PATHS.create, url);
+    target.searchParams.set("imageId", "agb-code-space-1");
+    await expect(fetch(target, { method: "POST", body: "{}", signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+
+  it("by default the work it accepted is carried out anyway, as a real service would", async () => {
+    const emulator = await startEmulator({ faults: { latencyMs: 250 } });
+    try {
+      await abandonedCreate(emulator.url);
+      expect(emulator.store.liveCount()).toBe(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("with abandonOnDisconnect the work is dropped", async () => {
+    const emulator = await startEmulator({ faults: { latencyMs: 250 }, abandonOnDisconnect: true });
+    try {
+      await abandonedCreate(emulator.url);
+      expect(emulator.store.liveCount()).toBe(0);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe("emulator: call counts", () => {
   const emulator = useEmulator();
   const url = () => emulator.current.url;

@@ -73,6 +73,17 @@ describe("Session provider against the emulator", () => {
       expect(await totalCalls(url())).toBe(0);
     });
 
+    it("refuses a misspelt property by name, suggesting the one meant, and sends nothing", async () => {
+      const result = await provider.check({}, { imageId: "agb-code-space-1", lables: { env: "dev" }, imageID: "x" });
+      expect(result.failures).toEqual([
+        { property: "lables", reason: expect.stringContaining('unknown property "lables" (did you mean "labels"?)') },
+        { property: "imageID", reason: expect.stringContaining('(did you mean "imageId"?)') },
+      ]);
+      const unrelated = await provider.check({}, { imageId: "agb-code-space-1", colour: "red" });
+      expect(unrelated.failures?.[0].reason).not.toContain("did you mean");
+      expect(await totalCalls(url())).toBe(0);
+    });
+
     it("reports bad stack config as a failure on that key, and sends nothing", async () => {
       configure(url(), { "agb:defaultLabels": "{not json" });
       const result = await provider.check({}, { imageId: "agb-code-space-1" });
@@ -460,11 +471,14 @@ describe("Session provider with a second emulator", () => {
     await provider.delete(id, outs);
   });
 
-  it("a wrong key fails create with a ProviderError that does not show the key", async () => {
+  it("a wrong key fails create with a ProviderError that points at agb:apiKey, not the inputs, and does not show the key", async () => {
     configure(other.url, { "agb:apiKey": "akm-provider-wrong-0002" });
     const inputs = await checked({ imageId: "agb-code-space-1" });
     const error = await rejectionOf(provider.create(inputs));
     expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).property).toBe("agb:apiKey");
+    expect(String(error)).toContain("AGB_API_KEY");
+    expect(String(error)).not.toContain("imageId");
     expect(String(error)).toContain("HTTP 401");
     expect(String(error)).not.toContain("akm-provider-wrong-0002");
     expect(other.store.liveCount()).toBe(0);
