@@ -23,6 +23,8 @@ export interface BenchActionSpec {
   cliDir: string;
   config: Record<string, string>;
   op: BenchOp;
+  /** The program file; by default the compiled example in dist/examples. */
+  programPath?: string;
 }
 
 export interface StateMeasure {
@@ -57,8 +59,8 @@ export interface BenchActionResult {
 
 async function openStack(spec: BenchActionSpec): Promise<Stack> {
   fs.mkdirSync(spec.workDir, { recursive: true });
-  const programModule = path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
-  const env = pulumiEnv(spec.cliDir, spec.stateDir);
+  const programModule = spec.programPath ?? path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
+  const env = pulumiEnv(spec.cliDir, spec.stateDir, {}, spec.workDir);
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(
     {

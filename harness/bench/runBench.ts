@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the cost of this provider against Pulumi's own cost and the
  * API calls it cannot avoid, through the real CLI and the emulator.
- *   node scripts/bench.js [--sizes 10,100,500] [--quick] [--latency 50] [--out DIR]
+ *   node scripts/bench.js [--sizes 10,100,500] [--with-1000] [--quick] [--latency 50] [--out DIR]
  * See docs/benchmark.md (written by the default, full run).
  */
 import { execFileSync } from "node:child_process";
@@ -17,7 +17,10 @@ import { startCountingProxy, type CountingProxy } from "./countingProxy";
 import { BASE_LABELS, EDIT_LABELS, FloorRunner, PHASES, type Phase } from "./floor";
 import { endAll, killAllSync, runNodeChild, startNodeService, type LongRunning } from "./processes";
 import type { TreeUsage } from "./procTree";
-import { evaluateTargets, writeReport, type BenchResults, type OpMeasure, type SizeResult, type RateLimitedResult } from "./report";
+import { installPackageCopy } from "../install/installPackageCopy";
+import type { BenchResults, LoadCost, OpMeasure, RateLimitedResult, SizeResult } from "./benchResults";
+import { evaluateTargets } from "./benchTargets";
+import { writeReport } from "./writeReport";
 
 export const BENCH_ROOT = path.join(WORK_ROOT, "bench");
 const ACTION_SCRIPT = path.join(REPO_ROOT, "dist", "harness", "bench", "benchAction.js");
@@ -42,6 +45,7 @@ function parseOptions(argv: string[]): Options {
     options: {
       sizes: { type: "string" },
       quick: { type: "boolean", default: false },
+      "with-1000": { type: "boolean", default: false },
       latency: { type: "string", default: "50" },
       out: { type: "string" },
       "no-rate-limit-run": { type: "boolean", default: false },
@@ -56,7 +60,7 @@ function parseOptions(argv: string[]): Options {
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run bench -- [--sizes 10,100,500] [--quick] [--latency MS] [--out DIR] [--no-rate-limit-run]\n" +
+      "usage: npm run bench -- [--sizes 10,100,500] [--with-1000] [--quick] [--latency MS] [--out DIR] [--no-rate-limit-run]\n" +
         "  [--emulator-rate-limit N] [--cap-rps N] [--cap-concurrent N] [--action-timeout-min M] [--note TEXT]\n" +
         "  --quick: sizes 10 unless --sizes is given. Runs other than the default full one write to\n" +
         "  .work/bench/out unless --out is given, so docs/benchmark.* keep the full run.\n",
@@ -72,7 +76,7 @@ function parseOptions(argv: string[]): Options {
     ? values.sizes.split(",").map((s) => Math.round(num(s.trim(), "sizes")))
     : values.quick
       ? [10]
-      : [10, 100, 500];
+      : [10, 100, 500, ...(values["with-1000"] ? [1000] : [])];
   if (sizes.length === 0 || sizes.some((n) => n < 1)) throw new Error("--sizes takes positive whole numbers, e.g. 10,100");
   const fullRun = !values.sizes && !values.quick;
   return {
@@ -132,6 +136,22 @@ interface StackTarget {
   project: string;
   stack: string;
   config: Record<string, string>;
+  /** The program file, when the project holds its own copy (see installedProject). */
+  programPath?: string;
+}
+
+/**
+ * A project directory with `pulumi-agb` installed under node_modules as npm
+ * installs it, and the example program copied in: what users run, so the
+ * serialized provider is the module reference they get.
+ */
+function installedProject(project: string, example: string): { workDir: string; programPath: string } {
+  const workDir = path.join(BENCH_ROOT, "projects", project);
+  fs.mkdirSync(workDir, { recursive: true });
+  installPackageCopy(workDir);
+  const programPath = path.join(workDir, "index.js");
+  fs.copyFileSync(path.join(REPO_ROOT, "dist", "examples", example, "index.js"), programPath);
+  return { workDir, programPath };
 }
 
 class Bench {
@@ -149,6 +169,7 @@ class Bench {
       cliDir: this.cliDir,
       op,
       config: { ...target.config, sessionCount: String(sessions), labels: JSON.stringify(labels) },
+      programPath: target.programPath,
     };
     const run = await runNodeChild(ACTION_SCRIPT, [JSON.stringify(spec)], { cwd: REPO_ROOT, timeoutMs: this.options.actionTimeoutMs });
     const last = run.stdout.trim().split("\n").pop() ?? "";
@@ -257,7 +278,7 @@ class Bench {
       },
       sizes: [],
       providerCodeBytes: providerCodeBytes(),
-      moduleLoadMs: moduleLoadMs(),
+      load: { programPackage: loadCost("pulumi-agb"), providerRuntime: loadCost("pulumi-agb/runtime") },
       targets: [],
     };
     log(`engine parallelism ${parallel.value} (${parallel.source}); latency ${o.latencyMs} ms; sizes ${o.sizes.join(", ")}`);
@@ -265,11 +286,18 @@ class Bench {
     const { service: emulator, url } = await this.startEmulator([]);
     const proxy = await startCountingProxy(url);
     const control = new EmulatorControl(proxy.url);
+    const { programPath } = installedProject("agb-bench", "basic");
     try {
       for (const sessions of o.sizes) {
         log(`--- ${sessions} sessions`);
         await control.reset("sessions");
-        const ours: StackTarget = { example: "basic", project: "agb-bench", stack: `s${sessions}`, config: { "agb:endpoint": proxy.url } };
+        const ours: StackTarget = {
+          example: "basic",
+          project: "agb-bench",
+          stack: `s${sessions}`,
+          config: { "agb:endpoint": proxy.url },
+          programPath,
+        };
         const engine: StackTarget = { example: "bench-noop", project: "agb-bench-noop", stack: `s${sessions}`, config: {} };
         const floor = new FloorRunner(proxy.url, sessions, parallel.value);
         const size: SizeResult = { sessions, ours: [], engineOnly: [], floor: [] };
@@ -338,6 +366,7 @@ class Bench {
     const target: StackTarget = {
       example: "basic",
       project: "agb-bench-ratelimited",
+      programPath: installedProject("agb-bench-ratelimited", "basic").programPath,
       stack: `s${sessions}`,
       config: {
         "agb:endpoint": proxy.url,
@@ -375,26 +404,34 @@ function providerCodeBytes(): { runtimeJsBytes: number; providerJsBytes: number 
 }
 
 /**
- * What loading this package costs on top of @pulumi/pulumi: in the program
- * (`require("pulumi-agb")`) and in the dynamic-provider process (the runtime
- * the thin provider loads). Best of three fresh processes, ms.
+ * What loading a module of this package costs on top of @pulumi/pulumi, in a
+ * fresh process: time, heap, modules, and whether axios and zod came with it.
+ * Best of three (least time).
  */
-function moduleLoadMs(): { programPackageMs: number; providerRuntimeMs: number } {
-  const time = (module: string): number => {
-    const script =
-      'require("@pulumi/pulumi"); const t = process.hrtime.bigint(); require(process.argv[1]); ' +
-      "process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));";
-    const runs: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      try {
-        runs.push(Number(execFileSync(process.execPath, ["-e", script, module], { cwd: REPO_ROOT, encoding: "utf8" })));
-      } catch {
-        // leave it out
-      }
+function loadCost(module: string): LoadCost {
+  const script = `
+    require("@pulumi/pulumi");
+    const before = new Set(Object.keys(require.cache));
+    global.gc();
+    const heap = process.memoryUsage().heapUsed;
+    const started = process.hrtime.bigint();
+    require(process.argv[1]);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    global.gc();
+    const added = Object.keys(require.cache).filter((p) => !before.has(p));
+    process.stdout.write(JSON.stringify({
+      ms: Math.round(ms), heapKb: Math.round((process.memoryUsage().heapUsed - heap) / 1024), modules: added.length,
+      loadsAxios: added.some((p) => p.includes("/node_modules/axios/")), loadsZod: added.some((p) => p.includes("/node_modules/zod/")),
+    }));`;
+  const runs: LoadCost[] = [];
+  for (let i = 0; i < 3; i++) {
+    try {
+      runs.push(JSON.parse(execFileSync(process.execPath, ["--expose-gc", "-e", script, module], { cwd: REPO_ROOT, encoding: "utf8" })) as LoadCost);
+    } catch {
+      // leave it out
     }
-    return runs.length ? Math.round(Math.min(...runs)) : 0;
-  };
-  return { programPackageMs: time("pulumi-agb"), providerRuntimeMs: time("pulumi-agb/runtime") };
+  }
+  return runs.reduce<LoadCost>((best, run) => (run.ms < best.ms ? run : best), runs[0] ?? { ms: 0, heapKb: 0, modules: 0, loadsAxios: false, loadsZod: false });
 }
 
 function machineInfo(cliDir: string): BenchResults["machine"] {

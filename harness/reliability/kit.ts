@@ -2,23 +2,39 @@
 import { isReleasedStatus } from "../../wire/sessionStatus";
 import fs from "node:fs";
 import path from "node:path";
-import type { RunningEmulator } from "../../emulator/startEmulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/startEmulator";
 import { desiredLabels } from "../../provider/labels/desiredLabels";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import type { LabelMap } from "../../provider/labels/labelMapSchema";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 import { ensurePulumiCli, WORK_ROOT } from "../pulumiCli";
 import type { Deployment } from "../../provider/recovery/recoverPendingCreates";
+import { startRecordingProxy, type RecordingProxy } from "./recordingProxy";
 import type { ChildResult, ChildSpec } from "./stackChild";
 import { runOp } from "./stackProcess";
 
 export const RELIABILITY_ROOT = path.join(WORK_ROOT, "reliability");
-export const DEFAULT_CLI_DIR = "/root/.cache/pulumi-agb/pulumi-cli-v3.274.1/bin";
 
 let cliDir: string | undefined;
+/** The CLI directory: PULUMI_CLI_DIR, else what scripts/ensure-pulumi.sh finds or builds (cached). */
 export function pulumiCliDir(): string {
-  cliDir ??= process.env.PULUMI_CLI_DIR ?? (fs.existsSync(path.join(DEFAULT_CLI_DIR, "pulumi")) ? DEFAULT_CLI_DIR : ensurePulumiCli());
+  cliDir ??= process.env.PULUMI_CLI_DIR ?? ensurePulumiCli();
   return cliDir;
+}
+
+/** An emulator with a recording proxy in front, both closed after `body`. */
+export async function withEmulator<T>(
+  options: EmulatorOptions,
+  body: (emulator: RunningEmulator, proxy: RecordingProxy) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator(options);
+  const proxy = await startRecordingProxy(emulator.url);
+  try {
+    return await body(emulator, proxy);
+  } finally {
+    await proxy.close();
+    await emulator.close();
+  }
 }
 
 /** A fresh stack of examples/basic (N sessions labelled project=demo, environment=dev) under .work/reliability/<name>. */

@@ -21,6 +21,7 @@ import {
   scenarioRetriesUnderLoad,
   type ScenarioReport,
 } from "./scenarios";
+import { scenarioSoak } from "./scenarioSoak";
 import { descendants } from "./stackProcess";
 
 const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
@@ -37,6 +38,7 @@ const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
     ]),
   f: () => scenarioAbuse(200, 30_000),
   g: () => scenarioBadInput(),
+  h: () => scenarioSoak(30, Number(process.env.RELIABILITY_SOAK_RUNS ?? 10)),
 };
 
 function git(args: string[]): string {
@@ -137,19 +139,30 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
   lines.push(
     "## Fixes made while writing this report",
     "",
-    "- `wire/labelLimits.ts`, `provider/labels/labelMapSchema.ts`: a label key `__proto__` was silently dropped by `check` (zod drops an own " +
-      "`__proto__` key) and, had it reached the service, by `decodeLabels`; it is now refused with a check failure, and by the emulator.",
-    "- `provider/runtime/sessionProviderImpl.ts`: 64 labels (or own + default labels over 63) passed `check`, then every create failed " +
-      "with HTTP 400 because the provider adds its create-token label; `check` now counts defaults and the token.",
-    "- `emulator/startEmulator.ts`: an unparsable request target (e.g. `GET http://[`) answered HTTP 500 `InternalError`, which a client " +
+    "Earlier runs:",
+    "",
+    "- a label key `__proto__` was silently dropped by `check` (zod drops an own `__proto__` key) and, had it reached the service, by " +
+      "`decodeLabels`; it is now refused with a check failure (`wire/labelRules.ts`).",
+    "- `emulator/`: an unparsable request target (e.g. `GET http://[`) answered HTTP 500 `InternalError`, which a client " +
       "retries; it now answers 400 `BadRequest`.",
     "- `provider/runtime/sessionProviderImpl.ts`: the create token is drawn in `check`, so the engine records it with every pending " +
-      "create and `agb-recover-pending` finds the session a killed create made by that token alone (it used to be drawn inside " +
-      "`create`, and recovery had to guess by labels).",
+      "create and `agb-recover-pending` finds the session a killed create made by that token alone.",
     "- `provider/recovery/`: `agb-recover-pending --dry-run` released duplicate sessions (it now only reports them); after a kill in " +
       "the middle of a replacement, the found session was written as a second live resource under the URN of the session it " +
-      "replaces, so `pulumi stack import` refused the state and the session stayed an orphan (the replaced one is now marked for " +
-      "deletion, as the engine does, and the next `up` releases it; `tests/e2e/recoverPending.test.ts`).",
+      "replaces (the replaced one is now marked for deletion, as the engine does; `tests/e2e/recoverPending.test.ts`).",
+    "",
+    "This run (see the soak, (h)):",
+    "",
+    "- `provider/runtime/createSessionOnce.ts`: when a create's answer was lost and the token lookup then failed six times in a row, " +
+      "the create gave up, dropped the id of a session it may have found, and the next `up` drew a fresh token: one orphan and one " +
+      "duplicate. Lookups now wait the same backoff as any retry and are repeated within the budget; a session found is kept even " +
+      "when its details cannot be read; an outcome still unknown keeps the resource in state under `pending-create:<token>`, which " +
+      "`refresh` resolves to the real session and the next `up` releases and creates again (`tests/e2e/unknownCreateOutcome.test.ts`).",
+    "- `emulator/`: a request whose client hung up during the latency wait was never carried out, which made the SIGKILL figures " +
+      "kinder than AGB; the emulator now finishes work it accepted (`--abandon-on-disconnect` keeps the old behaviour), and (c) runs " +
+      "against that default.",
+    "- Label limits the service never stated (64 labels, 128/256 characters, no `=`, `,`, quotes or control characters) are gone " +
+      "from `check` and the emulator: the bad-input table (g) now holds only what the SDKs refuse and limits a label policy states.",
     "",
     "## Left open",
     "",

@@ -4,7 +4,7 @@ import { isReleasedStatus } from "../../wire/sessionStatus";
  * (state under .work/reliability/<scenario>), driven by the real Pulumi CLI.
  */
 import { isDeepStrictEqual } from "node:util";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/startEmulator";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { sessionProviderImpl } from "../../provider/runtime/sessionProviderImpl";
@@ -20,9 +20,10 @@ import {
   seconds,
   stateSessions,
   withConfig,
+  withEmulator,
   type Truth,
 } from "./kit";
-import { attemptsPerOperation, startRecordingProxy, type RecordedCall, type RecordingProxy } from "./recordingProxy";
+import { attemptsPerOperation, type RecordedCall } from "./recordingProxy";
 import { childEnv } from "./stackChild";
 import { runOp, startOp } from "./stackProcess";
 
@@ -41,17 +42,6 @@ export interface ScenarioReport {
 
 const AMBIGUOUS_CREATE_ROUNDS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 const MAX_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
-
-async function withEmulator<T>(options: EmulatorOptions, body: (emulator: RunningEmulator, proxy: RecordingProxy) => Promise<T>): Promise<T> {
-  const emulator = await startEmulator(options);
-  const proxy = await startRecordingProxy(emulator.url);
-  try {
-    return await body(emulator, proxy);
-  } finally {
-    await proxy.close();
-    await emulator.close();
-  }
-}
 
 function byPath(calls: readonly RecordedCall[]): Record<string, number> {
   const out: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LabelPolicy } from "../labels/labelPolicy";
-import { sessionProvider } from "./thinProviders";
+import sessionProvider from "./providers/session";
 
 export interface SessionArgs {
   /** Image to run, e.g. "agb-code-space-1". A change replaces the session. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { sessionLabelsProvider } from "./thinProviders";
+import sessionLabelsProvider from "./providers/sessionLabels";
 
 export interface SessionLabelsArgs {
   /** A session this stack does not own. A change moves the labels (replacement). */

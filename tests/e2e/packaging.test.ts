@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../harness/emulatorControl";
-import { REPO_ROOT, WORK_ROOT } from "../../harness/pulumiCli";
+import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../harness/pulumiCli";
 import { runStackAction } from "../../harness/runStackAction";
 import type { StackSpec } from "../../harness/stackRunner";
 import { pulumiCliDir } from "../support/stackFixture";
@@ -67,28 +67,81 @@ it("installs as a real package, not a link to this repository", () => {
   expect(fs.existsSync(path.join(installed, "dist", "harness"))).toBe(false);
 });
 
-it("runs the example from the tarball through up and destroy", async () => {
+interface ExportedResource {
+  type: string;
+  inputs?: { __provider?: string };
+  outputs?: { __provider?: string };
+}
+
+async function exportedSessions(): Promise<{ text: string; sessions: ExportedResource[] }> {
+  const exported = await runStackAction(spec, "export");
+  const text = exported.exported ?? "{}";
+  const deployment = JSON.parse(text) as { deployment: { resources: ExportedResource[] } };
+  return { text, sessions: deployment.deployment.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/agb:Session") };
+}
+
+/** `pulumi stack import` of an edited export, as a user would run it. */
+function importState(text: string): void {
+  const file = path.join(root, "edited-state.json");
+  fs.writeFileSync(file, text);
+  execFileSync(path.join(spec.cliDir, "pulumi"), ["stack", "import", "--file", file, "--stack", spec.stack, "--non-interactive"], {
+    cwd: project,
+    env: pulumiEnv(spec.cliDir, spec.stateDir as string, {}, project),
+    stdio: "ignore",
+  });
+}
+
+it("runs the example from the tarball through up and destroy, each resource's provider a module reference", async () => {
   const control = new EmulatorControl(emulator.url);
   const up = await runStackAction(spec, "up");
   expect(up.error).toBeUndefined();
   expect(up.changes.create).toBe(3);
   expect(await control.stats()).toEqual({ "/mcp/createSession": 2 });
 
-  const exported = await runStackAction(spec, "export");
-  const deployment = JSON.parse(exported.exported ?? "{}") as {
-    deployment: { resources: Array<{ type: string; inputs?: { __provider?: string }; outputs?: { __provider?: string } }> };
-  };
-  const sessions = deployment.deployment.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/agb:Session");
+  const { text, sessions } = await exportedSessions();
   expect(sessions.length).toBe(2);
   for (const session of sessions) {
     const copies = [session.inputs?.__provider ?? "", session.outputs?.__provider ?? ""];
-    for (const copy of copies) expect(copy).toContain('require("pulumi-agb/runtime")');
-    // Pulumi stores the provider in both inputs and outputs: the two together stay under 4 KB.
-    expect(Buffer.byteLength(copies.join(""), "utf8")).toBeLessThan(4096);
+    for (const copy of copies) {
+      expect(copy).toContain('require("pulumi-agb/providers/session")');
+      expect(Buffer.byteLength(copy, "utf8")).toBeLessThan(300);
+    }
   }
-  expect(exported.exported).not.toContain("akm-packaging-key");
+  expect(text).not.toContain("akm-packaging-key");
 
   const destroy = await runStackAction(spec, "destroy");
+  expect(destroy.error).toBeUndefined();
+  expect(await control.liveSessions()).toEqual([]);
+});
+
+it("state written by version 0.1 (the 2 KB provider form) refreshes, updates and destroys with this version", async () => {
+  const control = new EmulatorControl(emulator.url);
+  expect((await runStackAction(spec, "up")).error).toBeUndefined();
+  const legacy = fs.readFileSync(path.join(REPO_ROOT, "tests", "fixtures", "serialized-provider-v0.1-session.js.txt"), "utf8");
+  /** Rewrites every Session's stored provider to the 0.1 text, as state written by that version holds it. */
+  const writeLegacyState = async () => {
+    const state = JSON.parse((await exportedSessions()).text) as { deployment: { resources: ExportedResource[] } };
+    for (const resource of state.deployment.resources) {
+      if (resource.type !== "pulumi-nodejs:dynamic/agb:Session") continue;
+      resource.inputs = { ...resource.inputs, __provider: legacy };
+      resource.outputs = { ...resource.outputs, __provider: legacy };
+    }
+    importState(JSON.stringify(state));
+    expect((await exportedSessions()).sessions.every((s) => s.outputs?.__provider === legacy)).toBe(true);
+  };
+
+  await writeLegacyState();
+  const refresh = await runStackAction(spec, "refresh");
+  expect(refresh.error).toBeUndefined();
+  expect(refresh.changes).toEqual({ same: 3 });
+  const relabelled = { ...spec, config: { ...spec.config, labels: JSON.stringify({ tier: "gold" }) } };
+  const update = await runStackAction(relabelled, "up");
+  expect(update.error).toBeUndefined();
+  expect(update.changes).toEqual({ update: 2, same: 1 });
+  for (const session of await control.liveSessions()) expect(session.labels.tier).toBe("gold");
+  // The update stored this version's provider: go back to the 0.1 text, so destroy runs from it (delete uses the stored one).
+  await writeLegacyState();
+  const destroy = await runStackAction(relabelled, "destroy");
   expect(destroy.error).toBeUndefined();
   expect(await control.liveSessions()).toEqual([]);
 });

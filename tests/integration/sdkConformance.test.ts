@@ -8,7 +8,7 @@
  * against all of them.
  */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/startEmulator";
-import { AgbAuthError, AgbNotFoundError } from "../../provider/client/errors";
+import { AgbAuthError, AgbNotFoundError, AgbValidationError } from "../../provider/client/errors";
 import { getSessions } from "../../provider/queries/getSessions";
 import { ProviderError } from "../../provider/runtime/providerError";
 import { configureRuntime } from "../../provider/runtime/runtimeState";
@@ -126,6 +126,15 @@ describe("after a release: DELETING, then DELETED or FINISH, all released (pytho
       expect((await getSessions({ labels: { batch: "b1" }, client })).sessionIds).toEqual([kept]);
       const all = await getSessions({ labels: { batch: "b1" }, client, includeReleased: true });
       expect(all.sessions).toEqual(expect.arrayContaining([{ sessionId: deleting, status: "DELETING" }]));
+    });
+
+    it("getSessions refuses a misspelt option by name before any request", async () => {
+      const client = fastClient(url()).client;
+      const error = await rejectionOf(getSessions({ lables: { batch: "b1" }, client } as never));
+      expect(error).toBeInstanceOf(AgbValidationError);
+      expect((error as AgbValidationError).property).toBe("lables");
+      expect((error as Error).message).toContain('did you mean "labels"');
+      expect(emulator.current.stats()).toEqual({});
     });
   });
 });

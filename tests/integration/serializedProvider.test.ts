@@ -1,7 +1,18 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * What Pulumi stores as `__provider` in every resource, twice: its size is the
+ * state's size. Installed as users install it, each provider serializes to a
+ * module reference of a few hundred bytes; linked (this checkout), to thin
+ * methods that load the installed runtime; and state written by version 0.1
+ * (the 2 KB form) still works with this version's runtime.
+ */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { sessionLabelsProvider, sessionProvider } from "../../provider/resources/thinProviders";
+import { WORK_ROOT } from "../../harness/pulumiCli";
+import sessionProvider from "../../provider/resources/providers/session";
+import sessionLabelsProvider from "../../provider/resources/providers/sessionLabels";
+import { installPackageCopy } from "../../harness/install/installPackageCopy";
 import { useEmulator } from "../support/emulatorFixture";
 import { liveSessions, PATHS, stats } from "./emulatorHelpers";
 
@@ -12,10 +23,12 @@ type DynamicProvider = {
   diff(id: string, olds: Props, news: Props): Promise<{ changes?: boolean }>;
   create(inputs: Props): Promise<{ id: string; outs?: Props }>;
   read(id: string, props: Props): Promise<{ id?: string; props?: Props }>;
+  update(id: string, olds: Props, news: Props): Promise<{ outs?: Props }>;
   delete(id: string, props: Props): Promise<void>;
 };
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const FIXTURES = path.join(ROOT, "tests", "fixtures");
 const API_KEY = "akm-serialized-secret-0123456789";
 
 /** Serializes a provider exactly as @pulumi/pulumi's dynamic.Resource does for `__provider`. */
@@ -31,76 +44,135 @@ function deserialize(text: string): DynamicProvider {
   return requireFromString(text).handler() as DynamicProvider;
 }
 
-describe("the serialized (thin) providers", () => {
+/** Runs a script with plain Node in a project directory (jest's module registry hides require.cache from the serializer). */
+function nodeIn(cwd: string, script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", script], { cwd }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+async function lifecycle(copy: DynamicProvider, url: string): Promise<void> {
+  const config: Record<string, string> = { "agb:endpoint": url, "agb:apiKey": API_KEY };
+  await copy.configure({ config: { get: (key) => config[key] } });
+  const bad = await copy.check({}, { imageId: "" });
+  expect(bad.failures?.map((f) => f.property)).toEqual(["imageId"]);
+  const { inputs, failures } = await copy.check({}, { imageId: "agb-code-space-1", labels: { env: "dev" } });
+  expect(failures ?? []).toEqual([]);
+  const created = await copy.create(inputs as Props);
+  expect(created.id).toMatch(/^s-/);
+  expect(JSON.stringify(created.outs)).not.toContain(API_KEY);
+  expect((await liveSessions(url)).map((s) => s.sessionId)).toEqual([created.id]);
+  expect((await copy.diff(created.id, created.outs as Props, inputs as Props)).changes).toBe(false);
+  expect((await copy.read(created.id, created.outs as Props)).id).toBe(created.id);
+  const next = await copy.check(inputs as Props, { imageId: "agb-code-space-1", labels: { env: "prod" } });
+  await copy.update(created.id, created.outs as Props, next.inputs as Props);
+  await copy.delete(created.id, created.outs as Props);
+  expect(await liveSessions(url)).toHaveLength(0);
+}
+
+describe("the serialized providers", () => {
   const emulator = useEmulator({ apiKey: API_KEY });
   const url = () => emulator.current.url;
 
   beforeAll(() => {
     const runtime = path.join(ROOT, "dist", "provider", "runtime", "index.js");
-    if (!fs.existsSync(runtime)) throw new Error(`${runtime} is missing: run \`npx tsc -p .\` before these tests`);
+    if (!fs.existsSync(runtime)) throw new Error(`${runtime} is missing: run \`npm run build\` before these tests`);
   });
 
-  it.each([
-    ["sessionProvider", sessionProvider],
-    ["sessionLabelsProvider", sessionLabelsProvider],
-  ])("%s serializes to under 2048 bytes, with no endpoint or key in it", async (_name, provider) => {
-    const text = await serialize(provider);
-    // Pulumi keeps two copies per resource (inputs and outputs): together under 4 KB.
-    expect(Buffer.byteLength(text, "utf8")).toBeLessThan(2048);
-    expect(text).toContain("pulumi-agb/runtime");
-    expect(text).not.toContain(API_KEY);
-    expect(text).not.toContain("akm-");
-    expect(text).not.toContain(url());
-    expect(text).not.toContain("127.0.0.1");
-    expect(text).not.toMatch(/sdk-api\.agb\.cloud/);
-    // Only the thin wrappers: no client, no axios, no emulator code captured.
-    expect(text).not.toMatch(/axios|AgbClient|Transport|createSessionOnce/);
+  describe("installed under node_modules, as users install the package", () => {
+    const projectDir = path.join(WORK_ROOT, "serialized-provider-install");
+    beforeAll(() => {
+      installPackageCopy(projectDir);
+      // The deserialized provider is loaded as the dynamic-provider host loads it, which needs this helper.
+      const helper = path.join(projectDir, "node_modules", "require-from-string");
+      fs.rmSync(helper, { recursive: true, force: true });
+      fs.symlinkSync(path.join(ROOT, "node_modules", "require-from-string"), helper, "dir");
+    });
+
+    it.each([
+      ["pulumi-agb/providers/session", 300],
+      ["pulumi-agb/providers/session-labels", 300],
+    ])("%s serializes to a module reference under %i bytes, its text pinned", async (specifier, limit) => {
+      const text = await nodeIn(
+        projectDir,
+        `const provider = require(${JSON.stringify(specifier)}); ` +
+          'require("@pulumi/pulumi/runtime/closure/serializeClosure").serializeFunction(() => provider, { allowSecrets: true })' +
+          ".then((s) => process.stdout.write(s.text));",
+      );
+      expect(Buffer.byteLength(text, "utf8")).toBeLessThan(limit);
+      expect(text).toContain(`require("${specifier}")`);
+      // The whole text, so that any change to what state holds forever is a deliberate one.
+      expect(text.replace(/\s+/g, " ").trim()).toBe(
+        `exports.handler = __f0; const provider = require("${specifier}"); function __f0() { return (function() { ` +
+          "with({ this: undefined, arguments: undefined }) { return () => provider; } }).apply(undefined, undefined).apply(this, arguments); }",
+      );
+    });
+
+    it("the module reference deserializes in the installed project and runs a whole lifecycle against the emulator", async () => {
+      const script = `
+        const requireFromString = require("require-from-string");
+        const text = 'exports.handler = () => require("pulumi-agb/providers/session");';
+        const provider = requireFromString(text).handler();
+        const config = { "agb:endpoint": ${JSON.stringify(url())}, "agb:apiKey": ${JSON.stringify(API_KEY)} };
+        (async () => {
+          await provider.configure({ config: { get: (k) => config[k] } });
+          const { inputs } = await provider.check({}, { imageId: "agb-code-space-1", labels: { env: "dev" } });
+          const created = await provider.create(inputs);
+          await provider.delete(created.id, created.outs);
+          process.stdout.write(created.id);
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      const id = await nodeIn(projectDir, script);
+      expect(id).toMatch(/^s-/);
+      expect(await stats(url())).toMatchObject({ [PATHS.create]: 1, [PATHS.releaseAsync]: 1 });
+    });
   });
 
-  it("the compiled (dist) sessionProvider serializes the same way", async () => {
-    const dist = require(path.join(ROOT, "dist", "provider", "resources", "thinProviders.js"));
-    const text = await serialize(dist.sessionProvider);
-    expect(Buffer.byteLength(text, "utf8")).toBeLessThan(2048);
-    expect(text).not.toContain("akm-");
+  describe("linked (this checkout): the methods by value", () => {
+    it.each([
+      ["session", sessionProvider],
+      ["session-labels", sessionLabelsProvider],
+    ])("%s serializes small, with no endpoint, key or client code in it", async (_name, provider) => {
+      const text = await serialize(provider);
+      expect(Buffer.byteLength(text, "utf8")).toBeLessThan(2048);
+      expect(text).toContain("pulumi-agb/runtime");
+      expect(text).not.toContain("akm-");
+      expect(text).not.toContain("127.0.0.1");
+      expect(text).not.toMatch(/sdk-api\.agb\.cloud/);
+      expect(text).not.toMatch(/axios|AgbClient|Transport|createSessionOnce/);
+    });
+
+    it("a deserialized copy runs a whole lifecycle against the emulator", async () => {
+      await lifecycle(deserialize(await serialize(sessionProvider)), url());
+    });
   });
 
-  it("a deserialized copy configures, checks, creates, reads and deletes against the emulator", async () => {
-    const copy = deserialize(await serialize(sessionProvider));
-    const config: Record<string, string> = { "agb:endpoint": url(), "agb:apiKey": API_KEY };
-    await copy.configure({ config: { get: (key) => config[key] } });
+  describe("state written by version 0.1 (each method's text, about 2 KB)", () => {
+    it.each(["session", "session-labels"])("the recorded %s provider is the 2 KB form that calls pulumi-agb/runtime", (name) => {
+      const text = fs.readFileSync(path.join(FIXTURES, `serialized-provider-v0.1-${name}.js.txt`), "utf8");
+      expect(Buffer.byteLength(text, "utf8")).toBeGreaterThan(1900);
+      expect(text).toContain('require("pulumi-agb/runtime")');
+    });
 
-    const bad = await copy.check({}, { imageId: "" });
-    expect(bad.failures?.map((f) => f.property)).toEqual(["imageId"]);
+    it("still configures, checks, creates, reads, updates and deletes with this version's runtime", async () => {
+      const text = fs.readFileSync(path.join(FIXTURES, "serialized-provider-v0.1-session.js.txt"), "utf8");
+      await lifecycle(deserialize(text), url());
+    });
 
-    const { inputs, failures } = await copy.check({}, { imageId: "agb-code-space-1", labels: { env: "dev" } });
-    expect(failures ?? []).toEqual([]);
-    const created = await copy.create(inputs as Props);
-    expect(created.id).toMatch(/^s-/);
-    expect(JSON.stringify(created.outs)).not.toContain(API_KEY);
-    expect((await liveSessions(url())).map((s) => s.sessionId)).toEqual([created.id]);
-
-    expect((await copy.diff(created.id, created.outs as Props, inputs as Props)).changes).toBe(false);
-    expect((await copy.read(created.id, created.outs as Props)).id).toBe(created.id);
-
-    await copy.delete(created.id, created.outs as Props);
-    expect(await liveSessions(url())).toHaveLength(0);
-    expect(await stats(url())).toMatchObject({ [PATHS.create]: 1, [PATHS.releaseAsync]: 1 });
-  });
-
-  it("a deserialized copy with a wrong key fails create with an auth error that hides the key", async () => {
-    const copy = deserialize(await serialize(sessionProvider));
-    const wrong = "akm-serialized-wrong-9876543210";
-    const config: Record<string, string> = { "agb:endpoint": url(), "agb:apiKey": wrong };
-    await copy.configure({ config: { get: (key) => config[key] } });
-    const { inputs } = await copy.check({}, { imageId: "agb-code-space-1" });
-    let failure: unknown;
-    try {
-      await copy.create(inputs as Props);
-    } catch (error) {
-      failure = error;
-    }
-    expect(String(failure)).toContain("HTTP 401");
-    expect(String(failure)).not.toContain(wrong);
-    expect(await liveSessions(url())).toHaveLength(0);
+    it("a wrong key fails with an auth error that hides the key", async () => {
+      const copy = deserialize(fs.readFileSync(path.join(FIXTURES, "serialized-provider-v0.1-session.js.txt"), "utf8"));
+      const wrong = "akm-serialized-wrong-9876543210";
+      const config: Record<string, string> = { "agb:endpoint": url(), "agb:apiKey": wrong };
+      await copy.configure({ config: { get: (key) => config[key] } });
+      const { inputs } = await copy.check({}, { imageId: "agb-code-space-1" });
+      const failure = await copy.create(inputs as Props).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(String(failure)).toContain("HTTP 401");
+      expect(String(failure)).not.toContain(wrong);
+      expect(await liveSessions(url())).toHaveLength(0);
+    });
   });
 });
