@@ -1,2 +1,2 @@
-// `npm run bench` (after the build): see harness/bench/runBench.ts and docs/benchmark.md.
-require("../dist/harness/bench/runBench.js").main();
+// `npm run bench` (after the build): see tools/bench/runBench.ts and docs/benchmark.md.
+require("../dist/tools/bench/runBench.js").main();

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// `npm run demo`: see harness/demo.ts. Pass --real to run against AGB itself (needs AGB_API_KEY).
-require("../dist/harness/demo.js");
+// `npm run demo`: see tools/demo/demo.ts. Pass --real to run against AGB itself (needs AGB_API_KEY).
+require("../dist/tools/demo/demo.js");

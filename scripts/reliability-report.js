@@ -4,7 +4,7 @@
 // letters (a-g) to run only some, written to .work/reliability/partial.md.
 const path = require("node:path");
 
-const { main } = require(path.join(__dirname, "..", "dist", "harness", "reliability", "report.js"));
+const { main } = require(path.join(__dirname, "..", "dist", "tools", "reliability", "report.js"));
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,18 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { isReleasedStatus } from "../../wire/sessionStatus";
-import { AgbApiError, AgbCreateOutcomeUnknownError, AgbValidationError, isNotFound } from "../client/errors";
+import { AgbCreateOutcomeUnknownError, AgbValidationError, isNotFound } from "../client/errors";
 import { attributeObserved } from "../labels/attributeObserved";
 import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
 import { desiredLabels } from "../labels/desiredLabels";
 import { labelsEqual } from "../labels/labelsEqual";
-import { labelsToWrite } from "../labels/labelsToWrite";
 import { policyViolations, type LabelPolicy, type PolicyContext } from "../labels/labelPolicy";
 import { toCheckFailures, type CheckFailure } from "../labels/toCheckFailures";
 import type { LabelMap } from "../labels/labelMapSchema";
 import { createSessionOnce, liveWithToken } from "./createSessionOnce";
-import { pendingIdFor, pendingTokenOf } from "./pendingCreate";
-import { ProviderError, SessionInitError } from "./providerError";
+import { adoptSession } from "./adoptSession";
+import { pendingCreateError, pendingTokenOf } from "./pendingCreate";
+import { sessionGoneError, writeLabels } from "./writeLabels";
+import { ProviderError } from "./providerError";
 import { currentClient, currentSettings } from "./runtimeState";
 import { INTERNAL_INPUT_KEYS, REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, SESSION_PUBLIC_INPUTS, sessionInputsSchema } from "./sessionInputs";
 import { unknownPropertyFailures } from "./unknownPropertyFailures";
@@ -104,7 +105,7 @@ export const sessionProviderImpl = {
     const checked = inputs as unknown as SessionCheckedInputs;
     const client = currentClient();
     const desired = desiredLabels(checked.defaultLabels, checked.labels);
-    if (checked.adoptSessionId) return adopt(inputs, checked, desired);
+    if (checked.adoptSessionId) return adoptSession(inputs, checked, desired);
 
     let outcome;
     try {
@@ -211,81 +212,6 @@ export const sessionProviderImpl = {
   },
 };
 
-async function adopt(inputs: Props, checked: SessionCheckedInputs, desired: LabelMap): Promise<pulumi.dynamic.CreateResult> {
-  const client = currentClient();
-  const id = checked.adoptSessionId as string;
-  let details;
-  let current: LabelMap;
-  try {
-    details = await client.getSession(id);
-    if (isReleasedStatus(details.status)) {
-      throw new ProviderError("adoptSessionId", `session ${id} is already released (status ${details.status})`);
-    }
-    current = await client.getLabels(id);
-  } catch (error) {
-    if (isNotFound(error)) {
-      throw new ProviderError("adoptSessionId", `session ${id} does not exist (released, expired or never created)`, error);
-    }
-    throw ProviderError.wrap("adoptSessionId", error, `could not adopt session ${id}`);
-  }
-  const state: SessionState = {
-    ...checkedInputsOf(checked),
-    ...withoutUndefined(sessionDetailsOf(details)),
-    sessionId: id,
-    effectiveLabels: current,
-    adopted: true,
-  };
-  try {
-    state.effectiveLabels = await writeLabels(id, desired, current);
-  } catch (error) {
-    throw new SessionInitError(id, { __provider: inputs.__provider, ...withoutUndefined(state) }, "labels", error);
-  }
-  return { id, outs: withoutUndefined(state) };
-}
-
-/**
- * Makes the session carry `desired` plus the labels others own. One SetLabel
- * when anything differs; when keys are removed, one GetLabel checks that the
- * service really dropped them, since whether SetLabel replaces or merges the
- * set is not documented.
- */
-async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Promise<LabelMap> {
-  const client = currentClient();
-  const target = labelsToWrite(desired, current, currentSettings().ignore);
-  if (labelsEqual(target, current)) return current;
-  const removed = Object.keys(current).filter((key) => !(key in target));
-  try {
-    await client.setLabels(id, target);
-  } catch (error) {
-    if (isNotFound(error)) throw sessionGoneError(id, error);
-    if (Object.keys(target).length === 0 && error instanceof AgbApiError && error.status !== undefined && error.status < 500) {
-      throw new ProviderError(
-        "labels",
-        `AGB refused an empty label set, so the last labels (${Object.keys(current).join(", ")}) cannot be removed; ` +
-          "keep at least one label on the session",
-        error,
-      );
-    }
-    throw ProviderError.wrap("labels", error, `could not set the labels of session ${id}`);
-  }
-  if (removed.length === 0) return target;
-  let after: LabelMap;
-  try {
-    after = await client.getLabels(id);
-  } catch (error) {
-    throw ProviderError.wrap("labels", error, `labels of session ${id} were set but could not be read back`);
-  }
-  const kept = removed.filter((key) => key in after);
-  if (kept.length > 0) {
-    throw new ProviderError(
-      "labels",
-      `AGB kept label(s) ${kept.join(", ")} on session ${id} after SetLabel: the service merges label sets, ` +
-        "so a label cannot be removed through the API. Put the label back in the program, or replace the session",
-    );
-  }
-  return after;
-}
-
 /**
  * A fresh token whenever this check may lead to a create (a new resource, or a
  * change that replaces it), so a replacement never shares its token with the
@@ -296,46 +222,6 @@ function createTokenFor(olds: Props, news: Props): string {
   const previous = olds.createToken;
   const mayCreate = typeof previous !== "string" || REPLACE_ON_CHANGE.some((key) => !sameValue(olds[key], news[key]));
   return mayCreate ? randomUUID() : (previous as string);
-}
-
-/**
- * A create whose outcome stayed unknown: the resource is kept under a
- * placeholder id (see pendingCreate.ts) so the session it may have made is
- * found or released later, never forgotten.
- */
-function pendingCreateError(
-  inputs: Props,
-  checked: SessionCheckedInputs,
-  desired: LabelMap,
-  error: AgbCreateOutcomeUnknownError,
-): SessionInitError {
-  const id = pendingIdFor(error.token);
-  const properties = withoutUndefined({
-    __provider: inputs.__provider,
-    createToken: error.token,
-    ...checkedInputsOf(checked),
-    effectiveLabels: { ...desired, [CREATE_TOKEN_LABEL]: error.token },
-    status: "UNKNOWN",
-    adopted: false,
-  });
-  return new SessionInitError(
-    id,
-    properties,
-    "sessionId",
-    error,
-    `${error.message}. The stack keeps it as ${id}: \`pulumi refresh\` adopts the session if the token finds one, ` +
-      "and the next `pulumi up` releases whatever the token finds and creates the session again, so none is left behind",
-  );
-}
-
-/** A label write on a session that expired or was released: say so, and how to recover, never drop it silently. */
-function sessionGoneError(id: string, cause: unknown): ProviderError {
-  return new ProviderError(
-    "labels",
-    `session ${id} no longer exists (expired or released outside Pulumi); its labels were not changed. ` +
-      "Run `pulumi refresh` to drop it from state; the next `pulumi up` creates it again",
-    cause,
-  );
 }
 
 function gone(): pulumi.dynamic.ReadResult {

@@ -12,13 +12,10 @@
  * Run `npx tsc -p .` first.
  */
 import path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl } from "../../harness/emulatorControl";
-import { WORK_ROOT } from "../../harness/pulumiCli";
-import { AgbClient } from "pulumi-agb";
+import { WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
 import { StackFixture } from "../support/stackFixture";
+import { useE2eEmulator } from "./support/useE2eEmulator";
 import {
-  cleanSuite,
   E2E_API_KEY,
   mutatingCounts,
   PATHS,
@@ -34,32 +31,20 @@ jest.setTimeout(300_000);
 const SUITE = "e2e-lifecycle-adopt-import";
 const ADOPT_PROJECT = "agb-e2e-adopt-session";
 const IMPORT_PROJECT = "agb-e2e-import-option";
+const e2e = useE2eEmulator(SUITE, [ADOPT_PROJECT, IMPORT_PROJECT]);
 const IMPORT_ERROR = "code must be a string, not undefined";
 
-let emulator: RunningEmulator;
-let control: EmulatorControl;
-let client: AgbClient;
 
-const stepStats = () => takeStepStats(control);
+const stepStats = () => takeStepStats(e2e.control);
 
-beforeAll(async () => {
-  cleanSuite(SUITE, ADOPT_PROJECT);
-  cleanSuite(SUITE, IMPORT_PROJECT);
-  emulator = await startEmulator({ apiKey: E2E_API_KEY, defaultIdleSeconds: 3600, maxLifetimeSeconds: 7200 });
-  control = new EmulatorControl(emulator.url);
-  client = new AgbClient({ endpoint: emulator.url, apiKey: E2E_API_KEY });
-});
 
-afterAll(async () => {
-  await emulator?.close();
-});
 
 describe("adoption by adoptSessionId", () => {
   let stack: StackFixture;
   let adoptedId = "";
 
   beforeAll(async () => {
-    adoptedId = (await client.createSession({ imageId: "agb-code-space-1", labels: { owner: "script", stray: "x" } }))
+    adoptedId = (await e2e.client.createSession({ imageId: "agb-code-space-1", labels: { owner: "script", stray: "x" } }))
       .sessionId;
     stack = new StackFixture({
       suite: SUITE,
@@ -67,13 +52,13 @@ describe("adoption by adoptSessionId", () => {
       example: "adopt-session",
       stack: "adopt",
       config: {
-        "agb:endpoint": emulator.url,
+        "agb:endpoint": e2e.emulator.url,
         adoptSessionId: adoptedId,
         labels: JSON.stringify({ owner: "pulumi", team: "core" }),
       },
       secretConfig: { "agb:apiKey": E2E_API_KEY },
     });
-    await control.reset("stats");
+    await e2e.control.reset("stats");
   });
 
   test("up adopts the session: no createSession, one SetLabel to the declared labels", async () => {
@@ -87,7 +72,7 @@ describe("adoption by adoptSessionId", () => {
       [PATHS.releaseSessionAsync]: 0,
       [PATHS.releaseSession]: 0,
     });
-    const live = await control.liveSessions();
+    const live = await e2e.control.liveSessions();
     expect(live.map((s) => s.sessionId)).toEqual([adoptedId]);
     expect(live[0].labels).toEqual({ owner: "pulumi", team: "core" });
   });
@@ -105,7 +90,7 @@ describe("adoption by adoptSessionId", () => {
     const stats = await stepStats();
     expect(destroy.changes).toEqual({ delete: 2 });
     expect(mutatingCounts(stats)).toMatchObject({ [PATHS.releaseSessionAsync]: 1, [PATHS.createSession]: 0 });
-    expect(await control.liveSessions()).toEqual([]);
+    expect(await e2e.control.liveSessions()).toEqual([]);
   });
 });
 
@@ -115,20 +100,20 @@ describe("the import resource option and pulumi import (not supported for dynami
   const existingLabels = { owner: "someone-else" };
 
   beforeAll(async () => {
-    existingId = (await client.createSession({ imageId: "agb-code-space-1", labels: existingLabels })).sessionId;
+    existingId = (await e2e.client.createSession({ imageId: "agb-code-space-1", labels: existingLabels })).sessionId;
     stack = new StackFixture({
       suite: SUITE,
       project: IMPORT_PROJECT,
       example: "import-option",
       stack: "import-option",
-      config: { "agb:endpoint": emulator.url, importId: existingId },
+      config: { "agb:endpoint": e2e.emulator.url, importId: existingId },
       secretConfig: { "agb:apiKey": E2E_API_KEY },
     });
-    await control.reset("stats");
+    await e2e.control.reset("stats");
   });
 
   afterAll(async () => {
-    await client.releaseAndWait(existingId);
+    await e2e.client.releaseAndWait(existingId);
   });
 
   test(`the import option fails in preview and up with "${IMPORT_ERROR}", before any service call`, async () => {
@@ -141,7 +126,7 @@ describe("the import resource option and pulumi import (not supported for dynami
     expect(up.log).toContain(`pulumi-nodejs:dynamic/agb:Session (imported):\n    error: ${IMPORT_ERROR}`);
 
     expect(await stepStats()).toEqual({});
-    const live = await control.liveSessions();
+    const live = await e2e.control.liveSessions();
     expect(live.map((s) => s.sessionId)).toEqual([existingId]);
     expect(live[0].labels).toEqual(existingLabels);
     expect(sessionResources((await stack.runOk("export")).exported)).toEqual([]);
@@ -170,13 +155,13 @@ describe("the import resource option and pulumi import (not supported for dynami
     expect(result.stdout).toContain(`pulumi-nodejs:dynamic/agb:Session (cli-imported):\n    error: ${IMPORT_ERROR}`);
     expect(await stepStats()).toEqual({});
     expect(sessionResources((await stack.runOk("export")).exported)).toEqual([]);
-    expect((await control.liveSessions())[0].labels).toEqual(existingLabels);
+    expect((await e2e.control.liveSessions())[0].labels).toEqual(existingLabels);
   });
 
   test("the stack is left with nothing to release", async () => {
     const destroy = await stack.runOk("destroy");
     expect(destroy.changes.delete ?? 0).toBeLessThanOrEqual(1); // only the stack resource, if any
     expect(mutatingCounts(await stepStats())).toMatchObject({ [PATHS.releaseSessionAsync]: 0 });
-    expect((await control.liveSessions()).map((s) => s.sessionId)).toEqual([existingId]);
+    expect((await e2e.control.liveSessions()).map((s) => s.sessionId)).toEqual([existingId]);
   });
 });

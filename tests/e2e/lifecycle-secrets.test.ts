@@ -5,13 +5,11 @@
  * every label) stays secret after up, update and refresh.
  * Run `npx tsc -p .` first.
  */
-import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl, mutatingCalls } from "../../harness/emulatorControl";
-import type { ActionResult } from "../../harness/stackRunner";
-import { AgbClient } from "pulumi-agb";
+import { mutatingCalls } from "../../tools/pulumi-driver/emulatorControl";
+import type { ActionResult } from "../../tools/pulumi-driver/stackRunner";
 import { StackFixture } from "../support/stackFixture";
+import { useE2eEmulator } from "./support/useE2eEmulator";
 import {
-  cleanSuite,
   E2E_API_KEY,
   filesContaining,
   isSecretEnvelope,
@@ -31,19 +29,17 @@ jest.setTimeout(300_000);
 
 const SUITE = "e2e-lifecycle-secrets";
 const PROJECT = "agb-e2e-secret-label";
+const e2e = useE2eEmulator(SUITE, [PROJECT]);
 const SECRET_LABEL = "lbl-SECRET-456";
 const ROGUE_LABEL = "lbl-ROGUE-789";
 
-let emulator: RunningEmulator;
-let control: EmulatorControl;
-let client: AgbClient;
 let stack: StackFixture;
 let sessionId = "";
 const results: ActionResult[] = [];
 
 const run = (action: Parameters<StackFixture["runOk"]>[0]) => runRecorded(stack, results, action);
 
-const stepStats = () => takeStepStats(control);
+const stepStats = () => takeStepStats(e2e.control);
 
 /** The one Session in state, decrypted (`pulumi stack export --show-secrets`): secrets stay wrapped in envelopes. */
 async function decryptedSession(): Promise<StateResource> {
@@ -54,13 +50,13 @@ async function decryptedSession(): Promise<StateResource> {
 }
 
 /**
- * No secret in plain text anywhere: the harness's export (outside secret
+ * No secret in plain text anywhere: the driver's export (outside secret
  * envelopes, whether or not it decrypts), a plain `pulumi stack export`, the
  * state files (with backups and history) and every CLI output so far.
  */
 async function expectNoPlaintext(values: string[]): Promise<void> {
-  const harnessExport = await run("export");
-  const parsed: unknown = JSON.parse(harnessExport.exported ?? "{}");
+  const driverExport = await run("export");
+  const parsed: unknown = JSON.parse(driverExport.exported ?? "{}");
   const plainExport = await pulumiCli(SUITE, PROJECT, ["stack", "export", "--stack", "secret-label"]);
   expect(plainExport.code).toBe(0);
   expect(plainExport.stdout).toContain(sessionId);
@@ -75,23 +71,16 @@ async function expectNoPlaintext(values: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  cleanSuite(SUITE, PROJECT);
-  emulator = await startEmulator({ apiKey: E2E_API_KEY, defaultIdleSeconds: 3600, maxLifetimeSeconds: 7200 });
-  control = new EmulatorControl(emulator.url);
-  client = new AgbClient({ endpoint: emulator.url, apiKey: E2E_API_KEY });
   stack = new StackFixture({
     suite: SUITE,
     project: PROJECT,
     example: "secret-label",
     stack: "secret-label",
-    config: { "agb:endpoint": emulator.url },
+    config: { "agb:endpoint": e2e.emulator.url },
     secretConfig: { "agb:apiKey": E2E_API_KEY, ownerLabel: SECRET_LABEL },
   });
 });
 
-afterAll(async () => {
-  await emulator?.close();
-});
 
 test("up with a secret label value: the session carries it, every output holding it is secret", async () => {
   const up = await run("up");
@@ -101,7 +90,7 @@ test("up with a secret label value: the session carries it, every output holding
   sessionId = up.outputs.sessionId as string;
   expect(up.outputs).toMatchObject({ labels: "[secret]", effectiveLabels: "[secret]" });
 
-  const [live] = await control.liveSessions();
+  const [live] = await e2e.control.liveSessions();
   expect(live.sessionId).toBe(sessionId);
   expect(live.labels).toMatchObject({ team: "platform", owner: SECRET_LABEL });
 
@@ -118,7 +107,7 @@ test("a preview and an up of another label's edit show the secret masked, never 
   expect(preview.changes).toEqual({ update: 1, same: 1 });
   expect(preview.log).toContain("[secret]");
   expect(preview.log).not.toContain(SECRET_LABEL);
-  await control.reset("stats");
+  await e2e.control.reset("stats");
 
   const up = await run("up");
   const stats = await stepStats();
@@ -135,9 +124,9 @@ test("a preview and an up of another label's edit show the secret masked, never 
 });
 
 test("refresh after the secret label drifted out of band records the new value as a secret", async () => {
-  const before = await client.getLabels(sessionId);
-  await client.setLabels(sessionId, { ...before, owner: ROGUE_LABEL });
-  await control.reset("stats");
+  const before = await e2e.client.getLabels(sessionId);
+  await e2e.client.setLabels(sessionId, { ...before, owner: ROGUE_LABEL });
+  await e2e.control.reset("stats");
 
   const refresh = await run("refresh");
   const stats = await stepStats();
@@ -156,7 +145,7 @@ test("refresh after the secret label drifted out of band records the new value a
 test("the next up restores the declared secret value with one SetLabel, still secret", async () => {
   const preview = await run("preview");
   expect(preview.changes).toEqual({ update: 1, same: 1 });
-  await control.reset("stats");
+  await e2e.control.reset("stats");
 
   const up = await run("up");
   const stats = await stepStats();
@@ -167,7 +156,7 @@ test("the next up restores the declared secret value with one SetLabel, still se
     [PATHS.releaseSessionAsync]: 0,
     [PATHS.releaseSession]: 0,
   });
-  expect((await control.liveSessions())[0].labels).toMatchObject({ owner: SECRET_LABEL, team: "infra" });
+  expect((await e2e.control.liveSessions())[0].labels).toMatchObject({ owner: SECRET_LABEL, team: "infra" });
   const resource = await decryptedSession();
   expect(isSecretEnvelope(resource.outputs.effectiveLabels)).toBe(true);
   await expectNoPlaintext([SECRET_LABEL, ROGUE_LABEL]);
@@ -178,6 +167,6 @@ test("destroy releases the session", async () => {
   const stats = await stepStats();
   expect(destroy.changes).toEqual({ delete: 2 });
   expect(mutatingCounts(stats)).toMatchObject({ [PATHS.releaseSessionAsync]: 1, [PATHS.createSession]: 0 });
-  expect(await control.liveSessions()).toEqual([]);
+  expect(await e2e.control.liveSessions()).toEqual([]);
   for (const value of [SECRET_LABEL, ROGUE_LABEL, E2E_API_KEY]) expect(destroy.log).not.toContain(value);
 });

@@ -4,13 +4,12 @@
  * per-operation call counts and what the emulator really holds.
  * Run `npx tsc -p .` first (the CLI runs the compiled example, examples/basic).
  */
-import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl, mutatingCalls } from "../../harness/emulatorControl";
-import type { ActionResult } from "../../harness/stackRunner";
+import { mutatingCalls } from "../../tools/pulumi-driver/emulatorControl";
+import type { ActionResult } from "../../tools/pulumi-driver/stackRunner";
 import { AgbClient, AgbAuthError } from "pulumi-agb";
 import { StackFixture } from "../support/stackFixture";
+import { useE2eEmulator } from "./support/useE2eEmulator";
 import {
-  cleanSuite,
   E2E_API_KEY,
   filesContaining,
   mutatingCounts,
@@ -27,12 +26,10 @@ jest.setTimeout(300_000);
 
 const SUITE = "e2e-lifecycle";
 const PROJECT = "agb-e2e-lifecycle";
+const e2e = useE2eEmulator(SUITE, [PROJECT]);
 const N = 5;
 const BASE_LABELS = { project: "demo", environment: "dev" };
 
-let emulator: RunningEmulator;
-let control: EmulatorControl;
-let client: AgbClient;
 let stack: StackFixture;
 /** Every CLI run of the suite, checked at the end for the API key. */
 const results: ActionResult[] = [];
@@ -41,10 +38,10 @@ let ids: string[] = [];
 
 const run = (action: Parameters<StackFixture["runOk"]>[0]) => runRecorded(stack, results, action);
 
-const stepStats = () => takeStepStats(control);
+const stepStats = () => takeStepStats(e2e.control);
 
 async function liveById(): Promise<Map<string, { imageId: string; labels: Record<string, string> }>> {
-  return new Map((await control.liveSessions()).map((s) => [s.sessionId, s]));
+  return new Map((await e2e.control.liveSessions()).map((s) => [s.sessionId, s]));
 }
 
 function outputIds(result: ActionResult): string[] {
@@ -52,30 +49,22 @@ function outputIds(result: ActionResult): string[] {
 }
 
 beforeAll(async () => {
-  cleanSuite(SUITE, PROJECT);
-  // Long idle and lifetime limits: no session may end on its own during the suite.
-  emulator = await startEmulator({ apiKey: E2E_API_KEY, defaultIdleSeconds: 3600, maxLifetimeSeconds: 7200 });
-  control = new EmulatorControl(emulator.url);
-  client = new AgbClient({ endpoint: emulator.url, apiKey: E2E_API_KEY });
   stack = new StackFixture({
     suite: SUITE,
     project: PROJECT,
     example: "basic",
     stack: "lifecycle",
-    config: { "agb:endpoint": emulator.url, sessionCount: String(N), labels: JSON.stringify({ team: "core" }) },
+    config: { "agb:endpoint": e2e.emulator.url, sessionCount: String(N), labels: JSON.stringify({ team: "core" }) },
     secretConfig: { "agb:apiKey": E2E_API_KEY },
   });
 });
 
-afterAll(async () => {
-  await emulator?.close();
-});
 
 test("the emulator really demands the API key", async () => {
-  await expect(new AgbClient({ endpoint: emulator.url, retry: { maxAttempts: 1 } }).listSessions()).rejects.toBeInstanceOf(
+  await expect(new AgbClient({ endpoint: e2e.emulator.url, retry: { maxAttempts: 1 } }).listSessions()).rejects.toBeInstanceOf(
     AgbAuthError,
   );
-  await control.reset("stats");
+  await e2e.control.reset("stats");
 });
 
 test(`up of ${N} labelled sessions: ${N} createSession, no SetLabel`, async () => {
@@ -136,9 +125,9 @@ test("up with nothing changed makes no mutating call", async () => {
 
 test("a label changed through the API: refresh records it, the next up restores it with one SetLabel", async () => {
   const target = ids[0];
-  const before = await client.getLabels(target);
-  await client.setLabels(target, { ...before, team: "rogue" });
-  await control.reset("stats");
+  const before = await e2e.client.getLabels(target);
+  await e2e.client.setLabels(target, { ...before, team: "rogue" });
+  await e2e.control.reset("stats");
 
   const refresh = await run("refresh");
   const stats = await stepStats();
@@ -157,7 +146,7 @@ test("a label changed through the API: refresh records it, the next up restores 
   for (const id of ids.slice(1)) {
     expect(unwrap<Record<string, string>>(byId.get(id)?.outputs.labels)).toMatchObject({ team: "edge" });
   }
-  await control.reset("stats");
+  await e2e.control.reset("stats");
 
   const up = await run("up");
   const upStats = await stepStats();
@@ -173,8 +162,8 @@ test("a label changed through the API: refresh records it, the next up restores 
 
 test("a session expired out of band: refresh drops it from state, the next up creates it again", async () => {
   const expired = ids[N - 1];
-  await control.expire(expired);
-  await control.reset("stats");
+  await e2e.control.expire(expired);
+  await e2e.control.reset("stats");
 
   const refresh = await run("refresh");
   const stats = await stepStats();
@@ -185,7 +174,7 @@ test("a session expired out of band: refresh drops it from state, the next up cr
   const stateIds = sessionResources(exported.exported).map((r) => r.id);
   expect(stateIds).toHaveLength(N - 1);
   expect(stateIds).not.toContain(expired);
-  await control.reset("stats");
+  await e2e.control.reset("stats");
 
   const up = await run("up");
   const upStats = await stepStats();
@@ -245,7 +234,7 @@ test("neither the stack export, nor the state files, nor the CLI output hold the
     expect(result.log.length).toBeGreaterThan(0);
     expect(result.log).not.toContain(E2E_API_KEY);
   }
-  await control.reset("stats");
+  await e2e.control.reset("stats");
 });
 
 test("destroy releases every session; none is left alive", async () => {
@@ -258,7 +247,7 @@ test("destroy releases every session; none is left alive", async () => {
     [PATHS.releaseSessionAsync]: N,
     [PATHS.releaseSession]: 0,
   });
-  expect(await control.liveSessions()).toEqual([]);
+  expect(await e2e.control.liveSessions()).toEqual([]);
   const { stateDir } = suitePaths(SUITE, PROJECT);
   expect(filesContaining(stateDir, E2E_API_KEY)).toEqual([]);
   expect(destroy.log).not.toContain(E2E_API_KEY);

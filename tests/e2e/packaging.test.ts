@@ -3,14 +3,15 @@
  * there under the real CLI: the example program, copied as is, imports the
  * package by name, and the provider process loads the installed package.
  */
+import { OPERATIONS } from "../../wire/protocol";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl } from "../../harness/emulatorControl";
-import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../harness/pulumiCli";
-import { runStackAction } from "../../harness/runStackAction";
-import type { StackSpec } from "../../harness/stackRunner";
+import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
+import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
+import { runStackAction } from "../../tools/pulumi-driver/runStackAction";
+import type { StackSpec } from "../../tools/pulumi-driver/stackRunner";
 import { pulumiCliDir } from "../support/stackFixture";
 
 jest.setTimeout(600_000);
@@ -64,7 +65,7 @@ it("installs as a real package, not a link to this repository", () => {
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(fs.existsSync(path.join(installed, "dist", "provider", "runtime", "index.js"))).toBe(true);
   expect(fs.existsSync(path.join(installed, "dist", "emulator", "cli.js"))).toBe(true);
-  expect(fs.existsSync(path.join(installed, "dist", "harness"))).toBe(false);
+  expect(fs.existsSync(path.join(installed, "dist", "tools"))).toBe(false);
 });
 
 interface ExportedResource {
@@ -96,7 +97,7 @@ it("runs the example from the tarball through up and destroy, each resource's pr
   const up = await runStackAction(spec, "up");
   expect(up.error).toBeUndefined();
   expect(up.changes.create).toBe(3);
-  expect(await control.stats()).toEqual({ "/mcp/createSession": 2 });
+  expect(await control.stats()).toEqual({ [OPERATIONS.createSession.path]: 2 });
 
   const { text, sessions } = await exportedSessions();
   expect(sessions.length).toBe(2);

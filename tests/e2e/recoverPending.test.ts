@@ -15,18 +15,19 @@
  *
  * Run `npx tsc -p .` first (the stack runner and the bin are compiled).
  */
+import { OPERATIONS } from "../../wire/protocol";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl } from "../../harness/emulatorControl";
-import { pulumiEnv, REPO_ROOT } from "../../harness/pulumiCli";
-import { runRecoverPending, type RecoverRun } from "../../harness/recoverPendingCli";
-import { descendants, isAlive } from "../../harness/reliability/stackProcess";
+import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
+import { pulumiEnv, REPO_ROOT } from "../../tools/pulumi-driver/pulumiCli";
+import { runRecoverPending, type RecoverRun } from "../../tools/pulumi-driver/recoverPendingCli";
+import { killProcessTree } from "../../tools/pulumi-driver/processTree";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 import { pulumiCliDir, StackFixture } from "../support/stackFixture";
 import { cleanSuite, E2E_API_KEY, mutatingCounts, pulumiCli, suitePaths } from "./support/e2eSupport";
-import { startSlowAnswerProxy, type SlowAnswerProxy } from "../../harness/slowAnswerProxy";
+import { startSlowAnswerProxy, type SlowAnswerProxy } from "../../tools/pulumi-driver/slowAnswerProxy";
 
 jest.setTimeout(900_000);
 
@@ -90,7 +91,7 @@ async function liveIds(): Promise<string[]> {
 
 /** A stack action in its own process group (node + Automation API, pulumi, the dynamic-provider plugin), to be SIGKILLed. */
 function startKillable(spec: ReturnType<StackFixture["spec"]>, action: "up") {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "harness", "stackCli.js"), JSON.stringify(spec), action], {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "tools", "pulumi-driver", "stackCli.js"), JSON.stringify(spec), action], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -110,31 +111,7 @@ function startKillable(spec: ReturnType<StackFixture["spec"]>, action: "up") {
     output: () => output,
     done,
     /** SIGKILL to the group and to every descendant; resolves with the processes still alive afterwards. */
-    async killTree(): Promise<{ killed: number; survivors: number[] }> {
-      const pid = child.pid as number;
-      const pids = [pid, ...descendants(pid)];
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // the group may be gone already
-      }
-      let killed = 0;
-      for (const p of pids) {
-        try {
-          process.kill(p, "SIGKILL");
-          killed++;
-        } catch {
-          // already gone
-        }
-      }
-      await done;
-      let survivors = pids.filter(isAlive);
-      for (let i = 0; i < 20 && survivors.length > 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        survivors = survivors.filter(isAlive);
-      }
-      return { killed, survivors };
-    },
+    killTree: () => killProcessTree(child.pid as number, done),
   };
 }
 
@@ -156,7 +133,7 @@ beforeAll(async () => {
     faults: { latencyMs: 150, latencyJitterMs: 500, seed: 11 },
   });
   control = new EmulatorControl(emulator.url);
-  proxy = await startSlowAnswerProxy(emulator.url, ["/mcp/createSession"], HOLD_MS);
+  proxy = await startSlowAnswerProxy(emulator.url, [OPERATIONS.createSession.path], HOLD_MS);
   stack = new StackFixture({
     suite: SUITE,
     project: PROJECT,
@@ -237,7 +214,7 @@ describe("agb-recover-pending after a real SIGKILL of pulumi up", () => {
     expect((await exportState()).deployment).toEqual(afterKill.exported.deployment);
     const stats = await control.stats();
     expect(Object.values(mutatingCounts(stats)).every((n) => n === 0)).toBe(true);
-    expect(stats["/sdk/ListSession"]).toBe(summary?.pendingCreates);
+    expect(stats[OPERATIONS.listSession.path]).toBe(summary?.pendingCreates);
     expect((await liveIds()).sort()).toEqual(liveBefore);
   });
 

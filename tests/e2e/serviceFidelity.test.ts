@@ -5,7 +5,7 @@
  * a stricter service's refusal reaching the user as a clear error.
  */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl } from "../../harness/emulatorControl";
+import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
 import { AgbClient, CREATE_TOKEN_LABEL } from "pulumi-agb";
 import { StackFixture } from "../support/stackFixture";
 import { cleanSuite, E2E_API_KEY, PATHS, takeStepStats } from "./support/e2eSupport";
@@ -33,7 +33,7 @@ interface Harness {
   stack: StackFixture;
 }
 
-async function harness(suite: string, stackName: string, options: EmulatorOptions, labels: Record<string, string>, count = 2): Promise<Harness> {
+async function startHarness(suite: string, stackName: string, options: EmulatorOptions, labels: Record<string, string>, count = 2): Promise<Harness> {
   cleanSuite(suite, PROJECT);
   const emulator = await startEmulator({ apiKey: E2E_API_KEY, defaultIdleSeconds: 3600, maxLifetimeSeconds: 7200, ...options });
   const stack = new StackFixture({
@@ -50,7 +50,7 @@ async function harness(suite: string, stackName: string, options: EmulatorOption
 describe("labels the SDKs send, on the emulator's defaults", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness("e2e-fidelity-labels", "labels", {}, SDK_LABELS);
+    h = await startHarness("e2e-fidelity-labels", "labels", {}, SDK_LABELS);
   });
   afterAll(() => h?.emulator.close());
 
@@ -81,7 +81,7 @@ describe("labels the SDKs send, on the emulator's defaults", () => {
 describe("a service that answers release in PascalCase inside body, and reports DELETING, then DELETED", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness(
+    h = await startHarness(
       "e2e-fidelity-release",
       "release",
       { releaseAnswer: "body-pascal", releasedStatus: "DELETED", deletingSeconds: 3600 },
@@ -116,7 +116,7 @@ describe("a service that answers release in PascalCase inside body, and reports 
 describe("a service stricter than the SDKs (emulator --label-limits)", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness("e2e-fidelity-strict", "strict", { labelLimits: { maxLabels: 4 } }, { team: "core", owner: "qa" }, 1);
+    h = await startHarness("e2e-fidelity-strict", "strict", { labelLimits: { maxLabels: 4 } }, { team: "core", owner: "qa" }, 1);
   });
   afterAll(() => h?.emulator.close());
 

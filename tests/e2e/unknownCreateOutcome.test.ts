@@ -6,7 +6,7 @@
  * and no duplicate.
  */
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { EmulatorControl } from "../../harness/emulatorControl";
+import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
 import { PENDING_ID_PREFIX } from "../../provider/runtime/pendingCreate";
 import { CREATE_TOKEN_LABEL } from "pulumi-agb";
 import { StackFixture } from "../support/stackFixture";

@@ -9,10 +9,10 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { WORK_ROOT } from "../../harness/pulumiCli";
+import { WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
 import sessionProvider from "../../provider/resources/providers/session";
 import sessionLabelsProvider from "../../provider/resources/providers/sessionLabels";
-import { installPackageCopy } from "../../harness/install/installPackageCopy";
+import { installPackageCopy } from "../../tools/pulumi-driver/installPackageCopy";
 import { useEmulator } from "../support/emulatorFixture";
 import { liveSessions, PATHS, stats } from "./emulatorHelpers";
 

@@ -1,10 +1,6 @@
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import {
-  ACCEPTED_LABELS,
-  BAD_INPUTS,
-  configureProviderRuntime,
-  runBadInput,
-} from "../../harness/reliability/badInputs";
+import { ACCEPTED_LABELS, BAD_INPUTS } from "../fixtures/badInputs";
+import { configureProviderRuntime, runBadInput } from "../../tools/reliability/runBadInput";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { sessionProviderImpl } from "../../provider/runtime/sessionProviderImpl";
 import { sessionLabelsProviderImpl } from "../../provider/runtime/sessionLabelsProviderImpl";

@@ -1,11 +1,7 @@
+import { OPERATIONS } from "../../wire/protocol";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import {
-  MALFORMED_REQUESTS,
-  RAW_MALFORMED_REQUESTS,
-  runAbuseLoad,
-  send,
-  sendRaw,
-} from "../../harness/reliability/emulatorAbuse";
+import { runAbuseLoad, send, sendRaw } from "../../tools/reliability/emulatorAbuse";
+import { MALFORMED_REQUESTS, RAW_MALFORMED_REQUESTS } from "../fixtures/malformedRequests";
 
 let emulator: RunningEmulator;
 
@@ -28,14 +24,14 @@ describe("malformed requests get an error envelope", () => {
   });
 
   it("HEAD (no body allowed) still gets the error status", async () => {
-    const answer = await send(emulator.url, { method: "HEAD", target: "/sdk/GetLabel?sessionId=s-1" });
+    const answer = await send(emulator.url, { method: "HEAD", target: `${OPERATIONS.getLabel.path}?sessionId=s-1` });
     expect(answer.status).toBe(405);
   });
 
   it("still answers a real call afterwards", async () => {
     const answer = await send(emulator.url, {
       method: "POST",
-      target: "/mcp/createSession?imageId=agb-code-space-1",
+      target: `${OPERATIONS.createSession.path}?imageId=agb-code-space-1`,
       body: JSON.stringify({ labels: JSON.stringify({ after: "abuse" }) }),
     });
     expect(answer.kind).toBe("success");

@@ -1,3 +1,4 @@
+import { OPERATIONS } from "../../wire/protocol";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { AgbClient } from "../../provider/client/AgbClient";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
@@ -50,7 +51,7 @@ describe("recoverPendingCreates", () => {
       sessionId: orphan.sessionId,
       effectiveLabels: { ...LABELS, [CREATE_TOKEN_LABEL]: "lost" },
     });
-    expect(emulator.stats()["/sdk/ListSession"]).toBe(2);
+    expect(emulator.stats()[OPERATIONS.listSession.path]).toBe(2);
   });
 
   it("keeps one session and releases the rest when a token was used twice", async () => {
@@ -85,7 +86,7 @@ describe("recoverPendingCreates", () => {
     expect(result.released).toEqual([]);
     expect([first.sessionId, second.sessionId]).toContain(result.duplicates[0]);
     expect(emulator.store.liveCount()).toBe(2);
-    expect(emulator.stats()["/mcp/releaseSessionAsync"]).toBeUndefined();
+    expect(emulator.stats()[OPERATIONS.releaseSessionAsync.path]).toBeUndefined();
   });
 
   it("adopts nothing for a pending create without a token, whatever its labels match", async () => {
@@ -93,6 +94,6 @@ describe("recoverPendingCreates", () => {
     const result = await recoverPendingCreates({ resources: [], pending_operations: [pending("a")] }, client);
     expect(result.adopted).toEqual([]);
     expect(result.dropped).toHaveLength(1);
-    expect(emulator.stats()["/sdk/ListSession"]).toBeUndefined();
+    expect(emulator.stats()[OPERATIONS.listSession.path]).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { ensurePulumiCli, WORK_ROOT } from "../../harness/pulumiCli";
-import { runStackAction } from "../../harness/runStackAction";
-import type { Action, ActionResult, StackSpec } from "../../harness/stackRunner";
+import { ensurePulumiCli, WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
+import { runStackAction } from "../../tools/pulumi-driver/runStackAction";
+import type { Action, ActionResult, StackSpec } from "../../tools/pulumi-driver/stackRunner";
 
 let cachedCliDir: string | undefined;
 
@@ -15,7 +15,7 @@ export type StackOptions = Omit<StackSpec, "cliDir" | "stateDir"> & { stateDir?:
 
 /**
  * A stack of one example program, driven by the real CLI in a child process
- * (dist/harness/stackCli.js, so run `npm run build` first). State lives in a
+ * (dist/tools/pulumi-driver/stackCli.js, so run `npm run build` first). State lives in a
  * per-suite directory under .work/.
  */
 export class StackFixture {

@@ -1,22 +1,23 @@
+import { OPERATIONS } from "../../../wire/protocol";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../../harness/pulumiCli";
-import { MUTATING_PATHS, type EmulatorControl } from "../../../harness/emulatorControl";
-import type { ActionResult } from "../../../harness/stackRunner";
+import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../../tools/pulumi-driver/pulumiCli";
+import { MUTATING_PATHS, type EmulatorControl } from "../../../tools/pulumi-driver/emulatorControl";
+import type { ActionResult } from "../../../tools/pulumi-driver/stackRunner";
 import { SESSION_TYPE } from "../../../provider/resources/Session";
 import { pulumiCliDir, type StackFixture } from "../../support/stackFixture";
 
 /** The emulator's API paths, as its stats report them. */
 export const PATHS = {
-  createSession: "/mcp/createSession",
-  getSession: "/mcp/getSession",
-  getSessionInfo: "/mcp/getSessionInfo",
-  setLabel: "/sdk/SetLabel",
-  getLabel: "/sdk/GetLabel",
-  listSession: "/sdk/ListSession",
-  releaseSessionAsync: "/mcp/releaseSessionAsync",
-  releaseSession: "/mcp/releaseSession",
+  createSession: OPERATIONS.createSession.path,
+  getSession: OPERATIONS.getSession.path,
+  getSessionInfo: OPERATIONS.getSessionInfo.path,
+  setLabel: OPERATIONS.setLabel.path,
+  getLabel: OPERATIONS.getLabel.path,
+  listSession: OPERATIONS.listSession.path,
+  releaseSessionAsync: OPERATIONS.releaseSessionAsync.path,
+  releaseSession: OPERATIONS.releaseSession.path,
 } as const;
 
 /** Call counts of the step just run; resets them for the next step. */
@@ -88,8 +89,8 @@ export interface CliResult {
 
 /**
  * Runs the Pulumi CLI itself in a suite's project directory, with the same
- * environment the harness gives it (local state, passphrase, plugins on PATH).
- * For commands the harness has no action for: a plain `stack export` (without
+ * environment the stack driver gives it (local state, passphrase, plugins on PATH).
+ * For commands the driver has no action for: a plain `stack export` (without
  * --show-secrets) and `pulumi import`.
  */
 export function pulumiCli(

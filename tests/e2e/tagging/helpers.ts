@@ -1,8 +1,9 @@
+import { OPERATIONS } from "../../../wire/protocol";
 import fs from "node:fs";
 import path from "node:path";
-import { WORK_ROOT } from "../../../harness/pulumiCli";
-import { EmulatorControl, mutatingCalls } from "../../../harness/emulatorControl";
-import type { ActionResult } from "../../../harness/stackRunner";
+import { WORK_ROOT } from "../../../tools/pulumi-driver/pulumiCli";
+import { EmulatorControl, mutatingCalls } from "../../../tools/pulumi-driver/emulatorControl";
+import type { ActionResult } from "../../../tools/pulumi-driver/stackRunner";
 import type { StoredSession } from "../../../emulator/EmulatorStore";
 import { startEmulator, type RunningEmulator } from "../../../emulator/startEmulator";
 import { StackFixture } from "../../support/stackFixture";
@@ -11,13 +12,13 @@ import { StackFixture } from "../../support/stackFixture";
 export const CLI_TEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 export const PATHS = {
-  create: "/mcp/createSession",
-  getSession: "/mcp/getSession",
-  setLabel: "/sdk/SetLabel",
-  getLabel: "/sdk/GetLabel",
-  list: "/sdk/ListSession",
-  releaseAsync: "/mcp/releaseSessionAsync",
-  release: "/mcp/releaseSession",
+  create: OPERATIONS.createSession.path,
+  getSession: OPERATIONS.getSession.path,
+  setLabel: OPERATIONS.setLabel.path,
+  getLabel: OPERATIONS.getLabel.path,
+  list: OPERATIONS.listSession.path,
+  releaseAsync: OPERATIONS.releaseSessionAsync.path,
+  release: OPERATIONS.releaseSession.path,
 } as const;
 
 export { mutatingCalls };

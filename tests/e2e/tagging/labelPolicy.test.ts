@@ -4,7 +4,7 @@
  * up with the resource, the rule and the key in the CLI output, before any call
  * to AGB. The policy checks the merged set (defaults plus own labels).
  */
-import type { ActionResult } from "../../../harness/stackRunner";
+import type { ActionResult } from "../../../tools/pulumi-driver/stackRunner";
 import { CLI_TEST_TIMEOUT_MS, callsSince, changesOnly, json, liveById, useTaggingSuite } from "./helpers";
 
 const suite = useTaggingSuite("tagging-policy");

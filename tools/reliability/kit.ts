@@ -7,7 +7,7 @@ import { desiredLabels } from "../../provider/labels/desiredLabels";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import type { LabelMap } from "../../provider/labels/labelMapSchema";
 import { SESSION_TYPE } from "../../provider/resources/Session";
-import { ensurePulumiCli, WORK_ROOT } from "../pulumiCli";
+import { ensurePulumiCli, WORK_ROOT } from "../pulumi-driver/pulumiCli";
 import type { Deployment } from "../../provider/recovery/recoverPendingCreates";
 import { startRecordingProxy, type RecordingProxy } from "./recordingProxy";
 import type { ChildResult, ChildSpec } from "./stackChild";

@@ -4,8 +4,8 @@ import path from "node:path";
 
 /**
  * The nearest directory above this file holding package.json: the repository
- * both when compiled (dist/harness) and when loaded from source by ts-jest
- * (harness/), where a fixed "../.." would point above the repository.
+ * both when compiled (dist/tools/pulumi-driver) and when loaded from source by ts-jest
+ * (tools/pulumi-driver/), where a fixed path would point elsewhere.
  */
 export const REPO_ROOT = findRepoRoot(__dirname);
 /** Scratch space for stacks, state and logs; ignored by git. */

@@ -6,12 +6,12 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { AgbClient } from "../provider/client/AgbClient";
-import { EmulatorControl } from "./emulatorControl";
-import { ensurePulumiCli, WORK_ROOT } from "./pulumiCli";
-import { runStackAction } from "./runStackAction";
-import { startEmulatorProcess, type EmulatorProcess } from "./startEmulatorProcess";
-import type { Action, ActionResult, StackSpec } from "./stackRunner";
+import { AgbClient } from "../../provider/client/AgbClient";
+import { EmulatorControl } from "../pulumi-driver/emulatorControl";
+import { ensurePulumiCli, WORK_ROOT } from "../pulumi-driver/pulumiCli";
+import { runStackAction } from "../pulumi-driver/runStackAction";
+import { startEmulatorProcess, type EmulatorProcess } from "../pulumi-driver/startEmulatorProcess";
+import type { Action, ActionResult, StackSpec } from "../pulumi-driver/stackRunner";
 
 const SESSION_COUNT = 3;
 const useReal = process.argv.includes("--real");

@@ -1,58 +1,10 @@
+/** Watches the process tree of one benchmark operation: peak memory and CPU of the provider, the CLI and the program. */
 import fs from "node:fs";
 import path from "node:path";
+import { descendants, readProc, type ProcEntry } from "../pulumi-driver/processTree";
 
-/** A process as /proc describes it; `starttime` tells a reused pid apart. */
-export interface ProcEntry {
-  pid: number;
-  ppid: number;
-  starttime: string;
-  /** utime + stime so far, in clock ticks (1/100 s on Linux). */
-  cpuTicks: number;
-}
-
+/** /proc counts CPU in clock ticks of 1/100 s. */
 const CLOCK_TICK_MS = 10;
-
-export function readProc(pid: number): ProcEntry | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z" || fields[0] === "X") return undefined; // exited, not yet reaped
-  return { pid, ppid: Number(fields[1]), starttime: fields[19], cpuTicks: Number(fields[11]) + Number(fields[12]) };
-}
-
-export function allProcs(): ProcEntry[] {
-  const out: ProcEntry[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const entry = readProc(Number(name));
-    if (entry) out.push(entry);
-  }
-  return out;
-}
-
-/** The live descendants of `root` (not root itself). */
-export function descendants(root: number, procs: ProcEntry[] = allProcs()): ProcEntry[] {
-  const children = new Map<number, ProcEntry[]>();
-  for (const p of procs) {
-    const list = children.get(p.ppid) ?? [];
-    list.push(p);
-    children.set(p.ppid, list);
-  }
-  const out: ProcEntry[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift() as number) ?? []) {
-      out.push(child);
-      queue.push(child.pid);
-    }
-  }
-  return out;
-}
 
 export function cmdline(pid: number): string[] {
   try {
@@ -194,28 +146,3 @@ export class ProcTreeMonitor {
   }
 }
 
-/** Ends processes by pid (SIGTERM, then SIGKILL after `graceMs`); skips reused pids. */
-export async function endProcesses(entries: ProcEntry[], graceMs = 2000): Promise<number> {
-  const stillSame = (e: ProcEntry) => readProc(e.pid)?.starttime === e.starttime;
-  let signalled = 0;
-  for (const entry of entries) {
-    if (!stillSame(entry)) continue;
-    try {
-      process.kill(entry.pid, "SIGTERM");
-      signalled++;
-    } catch {
-      // already gone
-    }
-  }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && entries.some(stillSame)) await new Promise((r) => setTimeout(r, 100));
-  for (const entry of entries) {
-    if (!stillSame(entry)) continue;
-    try {
-      process.kill(entry.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-  return signalled;
-}

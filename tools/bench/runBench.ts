@@ -10,20 +10,20 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
-import { EmulatorControl } from "../emulatorControl";
-import { ensurePulumiCli, REPO_ROOT, WORK_ROOT } from "../pulumiCli";
+import { EmulatorControl } from "../pulumi-driver/emulatorControl";
+import { ensurePulumiCli, REPO_ROOT, WORK_ROOT } from "../pulumi-driver/pulumiCli";
 import type { BenchActionResult, BenchActionSpec, BenchOp, StateMeasure } from "./benchAction";
 import { startCountingProxy, type CountingProxy } from "./countingProxy";
 import { BASE_LABELS, EDIT_LABELS, FloorRunner, PHASES, type Phase } from "./floor";
 import { endAll, killAllSync, runNodeChild, startNodeService, type LongRunning } from "./processes";
 import type { TreeUsage } from "./procTree";
-import { installPackageCopy } from "../install/installPackageCopy";
+import { installPackageCopy } from "../pulumi-driver/installPackageCopy";
 import type { BenchResults, LoadCost, OpMeasure, RateLimitedResult, SizeResult } from "./benchResults";
 import { evaluateTargets } from "./benchTargets";
 import { writeReport } from "./writeReport";
 
 export const BENCH_ROOT = path.join(WORK_ROOT, "bench");
-const ACTION_SCRIPT = path.join(REPO_ROOT, "dist", "harness", "bench", "benchAction.js");
+const ACTION_SCRIPT = path.join(REPO_ROOT, "dist", "tools", "bench", "benchAction.js");
 const EMULATOR_SCRIPT = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
 
 interface Options {

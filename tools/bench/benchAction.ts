@@ -1,30 +1,21 @@
 /**
  * One Pulumi operation of the benchmark, in its own process (so each run has a
  * fresh language runtime and the parent can watch this process tree):
- *   node dist/harness/bench/benchAction.js '<BenchActionSpec JSON>'
+ *   node dist/tools/bench/benchAction.js '<BenchActionSpec JSON>'
  * Prints a BenchActionResult as JSON on the last line of stdout. `ms` times
  * the operation alone (stack.up/refresh/destroy); opening the stack and
  * setting config (a few CLI calls) is in `totalMs` only.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { pulumiEnv, REPO_ROOT } from "../pulumiCli";
+import { openStack, type StackSpec } from "../pulumi-driver/stackRunner";
 
 export type BenchOp = "up" | "refresh" | "destroy" | "export";
 
-export interface BenchActionSpec {
-  /** Example program under examples/ (compiled into dist/examples). */
-  example: string;
+export interface BenchActionSpec extends StackSpec {
   project: string;
-  stack: string;
   stateDir: string;
   workDir: string;
-  cliDir: string;
   config: Record<string, string>;
   op: BenchOp;
-  /** The program file; by default the compiled example in dist/examples. */
-  programPath?: string;
 }
 
 export interface StateMeasure {
@@ -55,34 +46,6 @@ export interface BenchActionResult {
   /** The end of the CLI output when the operation failed. */
   logTail?: string;
   state?: StateMeasure;
-}
-
-async function openStack(spec: BenchActionSpec): Promise<Stack> {
-  fs.mkdirSync(spec.workDir, { recursive: true });
-  const programModule = spec.programPath ?? path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
-  const env = pulumiEnv(spec.cliDir, spec.stateDir, {}, spec.workDir);
-  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
-  const stack = await LocalWorkspace.createOrSelectStack(
-    {
-      stackName: spec.stack,
-      projectName: spec.project,
-      program: async () => {
-        delete require.cache[require.resolve(programModule)];
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(programModule);
-      },
-    },
-    {
-      workDir: spec.workDir,
-      envVars: env,
-      pulumiCommand,
-      projectSettings: { name: spec.project, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
-    },
-  );
-  const config: Record<string, { value: string }> = {};
-  for (const [key, value] of Object.entries(spec.config)) config[key] = { value };
-  if (Object.keys(config).length > 0) await stack.setAllConfig(config);
-  return stack;
 }
 
 interface ExportedResource {

@@ -1,13 +1,13 @@
 /**
  * One Pulumi operation in its own process (so it can be killed, process tree
  * and all), printing a JSON result as the last line of stdout:
- *   node dist/harness/reliability/stackChild.js '<ChildSpec JSON>' '<ChildOp JSON>'
+ *   node dist/tools/reliability/stackChild.js '<ChildSpec JSON>' '<ChildOp JSON>'
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { countChanges, openStack } from "../stackRunner";
-import { pulumiEnv } from "../pulumiCli";
+import { countChanges, openStack } from "../pulumi-driver/stackRunner";
+import { pulumiEnv } from "../pulumi-driver/pulumiCli";
 
 export interface ChildSpec {
   project: string;

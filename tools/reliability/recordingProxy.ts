@@ -5,6 +5,7 @@
  * emulator drops is dropped towards the client too, so faults pass through
  * unchanged.
  */
+import { OPERATIONS } from "../../wire/protocol";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
@@ -78,7 +79,7 @@ function describe(method: string, rawUrl: string, body: Buffer): RecordedCall {
   }
   const sessionId = url.searchParams.get("sessionId") ?? json.sessionId;
   if (typeof sessionId === "string") call.sessionId = sessionId;
-  const labelsText = url.pathname === "/sdk/ListSession" ? url.searchParams.get("labels") : json.labels;
+  const labelsText = url.pathname === OPERATIONS.listSession.path ? url.searchParams.get("labels") : json.labels;
   if (typeof labelsText === "string") {
     try {
       const token = (JSON.parse(labelsText) as Record<string, unknown>)[CREATE_TOKEN_LABEL];
@@ -98,4 +99,20 @@ export function attemptsPerOperation(calls: readonly RecordedCall[]): Map<string
     out.set(key, (out.get(key) ?? 0) + 1);
   }
   return out;
+}
+
+export function byPath(calls: readonly RecordedCall[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const call of calls) out[call.path] = (out[call.path] ?? 0) + 1;
+  return out;
+}
+
+/** Calls answered by a fault (5xx, 429 or a dropped connection): each had to be sent again or looked up. */
+export function faulted(calls: readonly RecordedCall[]): number {
+  return calls.filter((c) => c.outcome === "dropped" || c.outcome === 429 || (typeof c.outcome === "number" && c.outcome >= 500)).length;
+}
+
+export function pathTable(calls: readonly RecordedCall[]): string[] {
+  const rows = Object.entries(byPath(calls)).sort(([a], [b]) => a.localeCompare(b));
+  return ["| path | calls |", "| --- | ---: |", ...rows.map(([p, n]) => `| \`${p}\` | ${n} |`)];
 }

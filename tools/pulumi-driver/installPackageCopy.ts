@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { REPO_ROOT } from "../pulumiCli";
+import { REPO_ROOT } from "./pulumiCli";
 
 /**
  * Installs this package into `projectDir/node_modules` as npm would, a real

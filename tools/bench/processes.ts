@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { endProcesses, ProcTreeMonitor, readProc, type TreeUsage, type ProcEntry } from "./procTree";
+import { endProcesses, readProc, type ProcEntry } from "../pulumi-driver/processTree";
+import { ProcTreeMonitor, type TreeUsage } from "./procTree";
 
 /**
  * Every process the benchmark starts, so none outlives it: each child runs in

@@ -1,4 +1,5 @@
 /** The benchmark's goals, each judged from one run's figures, with how far from the line and where the time went. */
+import { OPERATIONS } from "../../wire/protocol";
 import {
   callsText,
   largestSize,
@@ -57,20 +58,20 @@ function apiCallTarget(r: BenchResults): TargetVerdict {
           .map(([p, k]) => `${p} ${k}`);
       const check: Record<Phase, () => { ok: boolean; note: string }> = {
         create: () => {
-          const more = extra(["/mcp/createSession"]);
-          return { ok: (c["/mcp/createSession"] ?? 0) === n && more.length === 0, note: `${c["/mcp/createSession"] ?? 0} CreateSession for ${n} new${more.length ? `; extra: ${more.join(", ")}` : ""}` };
+          const more = extra([OPERATIONS.createSession.path]);
+          return { ok: (c[OPERATIONS.createSession.path] ?? 0) === n && more.length === 0, note: `${c["${OPERATIONS.createSession.path}"] ?? 0} CreateSession for ${n} new${more.length ? `; extra: ${more.join(", ")}` : ""}` };
         },
         edit: () => {
-          const more = extra(["/sdk/SetLabel"]);
-          return { ok: (c["/sdk/SetLabel"] ?? 0) === n && more.length === 0, note: `${c["/sdk/SetLabel"] ?? 0} SetLabel for ${n} changed${more.length ? `; extra: ${more.join(", ")}` : ""}` };
+          const more = extra([OPERATIONS.setLabel.path]);
+          return { ok: (c[OPERATIONS.setLabel.path] ?? 0) === n && more.length === 0, note: `${c["${OPERATIONS.setLabel.path}"] ?? 0} SetLabel for ${n} changed${more.length ? `; extra: ${more.join(", ")}` : ""}` };
         },
         noChange: () => ({ ok: m.totalCalls === 0, note: `${m.totalCalls} calls${m.totalCalls ? ` (${callsText(c)})` : ""}` }),
         refresh: () => ({ ok: m.totalCalls <= 2 * n, note: `${(m.totalCalls / n).toFixed(2)} calls/session (${callsText(c)})` }),
         destroy: () => {
-          const more = extra(["/mcp/releaseSessionAsync", "/mcp/getSessionInfo"]);
+          const more = extra([OPERATIONS.releaseSessionAsync.path, OPERATIONS.getSessionInfo.path]);
           return {
-            ok: (c["/mcp/releaseSessionAsync"] ?? 0) === n && more.length === 0,
-            note: `${c["/mcp/releaseSessionAsync"] ?? 0} release for ${n}, ${((c["/mcp/getSessionInfo"] ?? 0) / n).toFixed(2)} status polls/session${more.length ? `; extra: ${more.join(", ")}` : ""}`,
+            ok: (c[OPERATIONS.releaseSessionAsync.path] ?? 0) === n && more.length === 0,
+            note: `${c["${OPERATIONS.releaseSessionAsync.path}"] ?? 0} release for ${n}, ${((c["${OPERATIONS.getSessionInfo.path}"] ?? 0) / n).toFixed(2)} status polls/session${more.length ? `; extra: ${more.join(", ")}` : ""}`,
           };
         },
       };

@@ -9,20 +9,18 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../pulumiCli";
+import { REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import { pulumiCliDir, RELIABILITY_ROOT, seconds } from "./kit";
-import {
-  scenarioAbuse,
-  scenarioBadInput,
-  scenarioDropAfterCreate,
-  scenarioExpiry,
-  scenarioInterruption,
-  scenarioRateLimit,
-  scenarioRetriesUnderLoad,
-  type ScenarioReport,
-} from "./scenarios";
+import { scenarioAbuse } from "./scenarioAbuse";
+import { scenarioBadInput } from "./scenarioBadInput";
+import { scenarioDropAfterCreate } from "./scenarioDropAfterCreate";
+import { scenarioExpiry } from "./scenarioExpiry";
+import { scenarioInterruption } from "./scenarioInterruption";
+import { scenarioRateLimit } from "./scenarioRateLimit";
+import type { ScenarioReport } from "./ScenarioReport";
+import { scenarioRetriesUnderLoad } from "./scenarioRetriesUnderLoad";
 import { scenarioSoak } from "./scenarioSoak";
-import { descendants } from "./stackProcess";
+import { descendants } from "../pulumi-driver/processTree";
 
 const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
   a: () => scenarioDropAfterCreate(20),
@@ -90,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   // Nothing this report started may outlive it.
-  const leftovers = descendants(process.pid);
+  const leftovers = descendants(process.pid).map((p) => p.pid);
   for (const pid of leftovers) {
     try {
       process.kill(pid, "SIGKILL");
@@ -112,7 +110,7 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
     "",
     "Nothing lost, nothing orphaned, nothing leaked: what `pulumi-agb` does when the network, the service, the user's input " +
       "or the deployment itself goes wrong. Every figure below comes from one run of `node scripts/reliability-report.js` " +
-      "(TypeScript in `harness/reliability/`), driving the real Pulumi CLI through the Automation API against local AGB emulators " +
+      "(TypeScript in `tools/reliability/`), driving the real Pulumi CLI through the Automation API against local AGB emulators " +
       "with fault injection; nothing here is estimated.",
     "",
     `- generated: ${new Date().toISOString()}, total run time ${seconds(ms)}`,

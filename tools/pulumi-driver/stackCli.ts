@@ -1,7 +1,7 @@
 /**
  * Runs one Pulumi action in its own process and prints the result as JSON on
  * the last line of stdout, so each run starts a fresh language runtime:
- *   node dist/harness/stackCli.js '<StackSpec JSON>' <action>
+ *   node dist/tools/pulumi-driver/stackCli.js '<StackSpec JSON>' <action>
  */
 import { runAction, type Action, type StackSpec } from "./stackRunner";
 

@@ -5,12 +5,13 @@
  * no duplicate, and the state's session ids equal to the live sessions that
  * carry the stack's label.
  */
+import { OPERATIONS } from "../../wire/protocol";
 import { isReleasedStatus } from "../../wire/sessionStatus";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { PENDING_ID_PREFIX } from "../../provider/runtime/pendingCreate";
 import type { RunningEmulator } from "../../emulator/startEmulator";
 import { errorExcerpt, exportState, freshStack, seconds, stateSessions, withEmulator } from "./kit";
-import type { ScenarioReport } from "./scenarios";
+import type { ScenarioReport } from "./ScenarioReport";
 import { runOp } from "./stackProcess";
 
 export const SOAK_FAULTS = {
@@ -86,7 +87,7 @@ async function soakRun(run: number, sessions: number): Promise<SoakRun> {
       pending: inState.filter((s) => s.id.startsWith(PENDING_ID_PREFIX)).length,
       idsMatch: stateIds.size === liveIds.size && [...stateIds].every((id) => liveIds.has(id)),
       dropped: emulator.faults.counts.dropAfterAct,
-      lookups: proxy.calls.filter((c) => c.path === "/sdk/ListSession").length,
+      lookups: proxy.calls.filter((c) => c.path === OPERATIONS.listSession.path).length,
       ms,
       error: lastError,
     };

@@ -1,12 +1,13 @@
-import { isReleasedStatus } from "../wire/sessionStatus";
-import type { StoredSession } from "../emulator/EmulatorStore";
-import type { FaultConfigInput } from "../emulator/faults";
+import { OPERATIONS } from "../../wire/protocol";
+import { isReleasedStatus } from "../../wire/sessionStatus";
+import type { StoredSession } from "../../emulator/EmulatorStore";
+import type { FaultConfigInput } from "../../emulator/faults";
 
 /** The emulator's /_emulator/ control routes, for tests, the demo and the benchmark. */
 export class EmulatorControl {
   constructor(readonly url: string) {}
 
-  /** Calls received per API path, e.g. { "/sdk/SetLabel": 3 }. */
+  /** Calls received per API path, e.g. { [OPERATIONS.setLabel.path]: 3 }. */
   async stats(): Promise<Record<string, number>> {
     return this.get("/_emulator/stats");
   }
@@ -53,10 +54,10 @@ export class EmulatorControl {
 
 /** Only the calls that change something on the service. */
 export const MUTATING_PATHS = [
-  "/mcp/createSession",
-  "/sdk/SetLabel",
-  "/mcp/releaseSessionAsync",
-  "/mcp/releaseSession",
+  OPERATIONS.createSession.path,
+  OPERATIONS.setLabel.path,
+  OPERATIONS.releaseSessionAsync.path,
+  OPERATIONS.releaseSession.path,
 ] as const;
 
 export function mutatingCalls(stats: Record<string, number>): number {

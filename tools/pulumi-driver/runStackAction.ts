@@ -4,11 +4,11 @@ import { REPO_ROOT } from "./pulumiCli";
 import type { Action, ActionResult, StackSpec } from "./stackRunner";
 
 /**
- * Runs one action in a child process (dist/harness/stackCli.js), so every run
+ * Runs one action in a child process (dist/tools/pulumi-driver/stackCli.js), so every run
  * starts a fresh language runtime, as `pulumi up` does.
  */
 export function runStackAction(spec: StackSpec, action: Action): Promise<ActionResult> {
-  const script = path.join(REPO_ROOT, "dist", "harness", "stackCli.js");
+  const script = path.join(REPO_ROOT, "dist", "tools", "pulumi-driver", "stackCli.js");
   return new Promise((resolve) => {
     execFile(
       process.execPath,
