@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AgbClient } from "./client/AgbClient";
 import type { ClientOptionsInput } from "./client/clientOptions";
 import { resolveClientOptions } from "./client/resolveClientOptions";
+import { STACK_CONFIG_KEYS } from "./config/stackConfigSchema";
 
 /**
  * A client for use inside a Pulumi program (queries), configured like the
@@ -10,8 +11,6 @@ import { resolveClientOptions } from "./client/resolveClientOptions";
  */
 export function programClient(options: ClientOptionsInput = {}): AgbClient {
   const config: Record<string, string | undefined> = {};
-  for (const key of ["agb:apiKey", "agb:endpoint", "agb:timeoutMs", "agb:maxConcurrentRequests", "agb:maxRequestsPerSecond"]) {
-    config[key] = pulumi.runtime.getConfig(key);
-  }
+  for (const key of STACK_CONFIG_KEYS) config[key] = pulumi.runtime.getConfig(key);
   return new AgbClient(resolveClientOptions(options, config));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STACK_CONFIG_KEYS } from "../config/stackConfigSchema";
 import { AgbValidationError } from "../client/errors";
 import { resolveClientOptions, type StackConfig } from "../client/resolveClientOptions";
 import type { ClientOptionsInput } from "../client/clientOptions";
@@ -15,17 +16,7 @@ export interface ProviderSettings {
 }
 
 /** The config keys the provider understands; `configure` copies only these. */
-export const CONFIG_KEYS = [
-  "agb:apiKey",
-  "agb:endpoint",
-  "agb:timeoutMs",
-  "agb:defaultLabels",
-  "agb:ignoreLabelKeys",
-  "agb:ignoreLabelPrefixes",
-  "agb:labelPolicy",
-  "agb:maxConcurrentRequests",
-  "agb:maxRequestsPerSecond",
-] as const;
+export const CONFIG_KEYS = STACK_CONFIG_KEYS;
 
 const stringList = z.array(z.string().min(1, "an entry may not be empty"));
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AgbClient } from "../../provider/client/AgbClient";
+import { forEachConcurrently } from "../../provider/forEachConcurrently";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 
 /** The lifecycle every stack of the benchmark goes through, in order. */
@@ -9,15 +10,6 @@ export type Phase = (typeof PHASES)[number];
 export const BASE_LABELS = { project: "demo", environment: "dev" };
 /** The label edit: one value changes on every session. */
 export const EDIT_LABELS = { environment: "staging" };
-
-/** Runs `work` over `items`, at most `parallel` at once. */
-export async function pool<T>(items: T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
-}
 
 /**
  * The floor: the same API calls the provider makes for each phase, made by a
@@ -43,7 +35,7 @@ export class FloorRunner {
       case "create": {
         const indices = Array.from({ length: this.count }, (_, i) => i);
         const made: Array<{ id: string; token: string }> = [];
-        await pool(indices, this.parallel, async () => {
+        await forEachConcurrently(indices, this.parallel, async () => {
           const token = randomUUID();
           const created = await client.createSession({
             imageId: "agb-code-space-1",
@@ -55,18 +47,18 @@ export class FloorRunner {
         return;
       }
       case "edit":
-        return pool(this.sessions, this.parallel, (s) =>
+        return forEachConcurrently(this.sessions, this.parallel, (s) =>
           client.setLabels(s.id, { ...BASE_LABELS, ...EDIT_LABELS, [CREATE_TOKEN_LABEL]: s.token }),
         );
       case "noChange":
         return; // nothing to call: the minimum for an unchanged stack is no call
       case "refresh":
-        return pool(this.sessions, this.parallel, async (s) => {
+        return forEachConcurrently(this.sessions, this.parallel, async (s) => {
           await client.getSession(s.id);
           await client.getLabels(s.id);
         });
       case "destroy":
-        await pool(this.sessions, this.parallel, async (s) => {
+        await forEachConcurrently(this.sessions, this.parallel, async (s) => {
           await client.releaseAndWait(s.id);
         });
         this.sessions = [];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { spawn, type ChildProcess } from "node:child_process";
 import { endProcesses, readProc, type ProcEntry } from "../pulumi-driver/processTree";
 import { ProcTreeMonitor, type TreeUsage } from "./procTree";
@@ -78,7 +79,7 @@ export async function startNodeService(
   const stop = async () => {
     if (!exited) {
       child.kill("SIGTERM");
-      await Promise.race([exitedPromise, new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([exitedPromise, sleep(3000)]);
     }
     monitor.stop();
     await endProcesses(monitor.alive());

@@ -4,126 +4,24 @@
  *   node scripts/bench.js [--sizes 10,100,500] [--with-1000] [--quick] [--latency 50] [--out DIR]
  * See docs/benchmark.md (written by the default, full run).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { EmulatorControl } from "../pulumi-driver/emulatorControl";
-import { ensurePulumiCli, REPO_ROOT, WORK_ROOT } from "../pulumi-driver/pulumiCli";
+import { ensurePulumiCli, REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import type { BenchActionResult, BenchActionSpec, BenchOp, StateMeasure } from "./benchAction";
 import { startCountingProxy, type CountingProxy } from "./countingProxy";
 import { BASE_LABELS, EDIT_LABELS, FloorRunner, PHASES, type Phase } from "./floor";
 import { endAll, killAllSync, runNodeChild, startNodeService, type LongRunning } from "./processes";
 import type { TreeUsage } from "./procTree";
+import { ACTION_SCRIPT, BENCH_ROOT, EMULATOR_SCRIPT } from "./benchPaths";
+import { parseBenchOptions, type BenchOptions } from "./benchOptions";
+import { engineParallelism, loadCost, machineInfo, providerCodeBytes } from "./machineFacts";
 import { installPackageCopy } from "../pulumi-driver/installPackageCopy";
-import type { BenchResults, LoadCost, OpMeasure, RateLimitedResult, SizeResult } from "./benchResults";
+import type { BenchResults, OpMeasure, RateLimitedResult, SizeResult } from "./benchResults";
 import { evaluateTargets } from "./benchTargets";
 import { writeReport } from "./writeReport";
-
-export const BENCH_ROOT = path.join(WORK_ROOT, "bench");
-const ACTION_SCRIPT = path.join(REPO_ROOT, "dist", "tools", "bench", "benchAction.js");
-const EMULATOR_SCRIPT = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
-
-interface Options {
-  sizes: number[];
-  quick: boolean;
-  latencyMs: number;
-  outDir: string;
-  rateLimitRun: boolean;
-  emulatorRateLimit: number;
-  capPerSecond: number;
-  capConcurrent: number;
-  actionTimeoutMs: number;
-  note?: string;
-}
-
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      sizes: { type: "string" },
-      quick: { type: "boolean", default: false },
-      "with-1000": { type: "boolean", default: false },
-      latency: { type: "string", default: "50" },
-      out: { type: "string" },
-      "no-rate-limit-run": { type: "boolean", default: false },
-      "emulator-rate-limit": { type: "string", default: "50" },
-      "cap-rps": { type: "string", default: "40" },
-      "cap-concurrent": { type: "string", default: "8" },
-      "action-timeout-min": { type: "string", default: "45" },
-      note: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(
-      "usage: npm run bench -- [--sizes 10,100,500] [--with-1000] [--quick] [--latency MS] [--out DIR] [--no-rate-limit-run]\n" +
-        "  [--emulator-rate-limit N] [--cap-rps N] [--cap-concurrent N] [--action-timeout-min M] [--note TEXT]\n" +
-        "  --quick: sizes 10 unless --sizes is given. Runs other than the default full one write to\n" +
-        "  .work/bench/out unless --out is given, so docs/benchmark.* keep the full run.\n",
-    );
-    process.exit(0);
-  }
-  const num = (text: string, name: string) => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} needs a number, got ${text}`);
-    return n;
-  };
-  const sizes = values.sizes
-    ? values.sizes.split(",").map((s) => Math.round(num(s.trim(), "sizes")))
-    : values.quick
-      ? [10]
-      : [10, 100, 500, ...(values["with-1000"] ? [1000] : [])];
-  if (sizes.length === 0 || sizes.some((n) => n < 1)) throw new Error("--sizes takes positive whole numbers, e.g. 10,100");
-  const fullRun = !values.sizes && !values.quick;
-  return {
-    sizes: [...new Set(sizes)].sort((a, b) => a - b),
-    quick: values.quick ?? false,
-    latencyMs: num(values.latency as string, "latency"),
-    outDir: values.out ? path.resolve(values.out) : fullRun ? path.join(REPO_ROOT, "docs") : path.join(BENCH_ROOT, "out"),
-    rateLimitRun: !values["no-rate-limit-run"],
-    emulatorRateLimit: num(values["emulator-rate-limit"] as string, "emulator-rate-limit"),
-    capPerSecond: num(values["cap-rps"] as string, "cap-rps"),
-    capConcurrent: num(values["cap-concurrent"] as string, "cap-concurrent"),
-    actionTimeoutMs: num(values["action-timeout-min"] as string, "action-timeout-min") * 60_000,
-    note: values.note,
-  };
-}
-
-/**
- * The engine's degree of parallelism for up/refresh/destroy when --parallel is
- * not given (the Automation API passes none): PULUMI_PARALLEL, else
- * 4 x GOMAXPROCS (pkg/cmd/pulumi/operations/up.go defaultParallel, v3.274.1),
- * GOMAXPROCS being the CPU count, or the cgroup CPU limit when lower.
- */
-export function engineParallelism(env: NodeJS.ProcessEnv = process.env): { value: number; source: string } {
-  const fromEnv = Number(env.PULUMI_PARALLEL);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return { value: fromEnv, source: "PULUMI_PARALLEL" };
-  let procs = os.availableParallelism();
-  let why = `${procs} CPUs`;
-  const goMax = Number(env.GOMAXPROCS);
-  if (Number.isInteger(goMax) && goMax > 0) {
-    procs = goMax;
-    why = `GOMAXPROCS=${goMax}`;
-  } else {
-    try {
-      const [quota, period] = fs.readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(/\s+/);
-      if (quota !== "max" && Number(period) > 0) {
-        const limit = Math.max(2, Math.ceil(Number(quota) / Number(period)));
-        if (limit < procs) {
-          procs = limit;
-          why = `cgroup CPU limit ${quota}/${period}`;
-        }
-      }
-    } catch {
-      // no cgroup v2 CPU limit
-    }
-  }
-  return { value: 4 * procs, source: `4 x GOMAXPROCS (${why}), the CLI's default --parallel` };
-}
 
 function phaseLabels(phase: Phase): Record<string, string> {
   return phase === "create" ? {} : EDIT_LABELS;
@@ -157,7 +55,7 @@ function installedProject(project: string, example: string): { workDir: string; 
 class Bench {
   private cliDir = "";
 
-  constructor(private readonly options: Options) {}
+  constructor(private readonly options: BenchOptions) {}
 
   async runStackOp(target: StackTarget, op: BenchOp, labels: Record<string, string>, sessions: number) {
     const spec: BenchActionSpec = {
@@ -389,72 +287,6 @@ class Bench {
   }
 }
 
-function providerCodeBytes(): { runtimeJsBytes: number; providerJsBytes: number } {
-  const total = (dir: string): number => {
-    let sum = 0;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) sum += total(full);
-      else if (entry.name.endsWith(".js")) sum += fs.statSync(full).size;
-    }
-    return sum;
-  };
-  const base = path.join(REPO_ROOT, "dist", "provider");
-  return { runtimeJsBytes: total(path.join(base, "runtime")), providerJsBytes: total(base) };
-}
-
-/**
- * What loading a module of this package costs on top of @pulumi/pulumi, in a
- * fresh process: time, heap, modules, and whether axios and zod came with it.
- * Best of three (least time).
- */
-function loadCost(module: string): LoadCost {
-  const script = `
-    require("@pulumi/pulumi");
-    const before = new Set(Object.keys(require.cache));
-    global.gc();
-    const heap = process.memoryUsage().heapUsed;
-    const started = process.hrtime.bigint();
-    require(process.argv[1]);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    global.gc();
-    const added = Object.keys(require.cache).filter((p) => !before.has(p));
-    process.stdout.write(JSON.stringify({
-      ms: Math.round(ms), heapKb: Math.round((process.memoryUsage().heapUsed - heap) / 1024), modules: added.length,
-      loadsAxios: added.some((p) => p.includes("/node_modules/axios/")), loadsZod: added.some((p) => p.includes("/node_modules/zod/")),
-    }));`;
-  const runs: LoadCost[] = [];
-  for (let i = 0; i < 3; i++) {
-    try {
-      runs.push(JSON.parse(execFileSync(process.execPath, ["--expose-gc", "-e", script, module], { cwd: REPO_ROOT, encoding: "utf8" })) as LoadCost);
-    } catch {
-      // leave it out
-    }
-  }
-  return runs.reduce<LoadCost>((best, run) => (run.ms < best.ms ? run : best), runs[0] ?? { ms: 0, heapKb: 0, modules: 0, loadsAxios: false, loadsZod: false });
-}
-
-function machineInfo(cliDir: string): BenchResults["machine"] {
-  let pulumiVersion = "?";
-  try {
-    pulumiVersion = execFileSync(path.join(cliDir, "pulumi"), ["version"], { encoding: "utf8" }).trim();
-  } catch {
-    // unknown
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdkVersion = (require(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string }).version;
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "?",
-    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
-    node: process.version,
-    pulumiCli: pulumiVersion,
-    pulumiNodeSdk: sdkVersion,
-    loadAverageStart: os.loadavg().map((n) => Number(n.toFixed(2))),
-    loadAverageEnd: [],
-  };
-}
-
 function fmt(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -464,9 +296,9 @@ function log(text: string): void {
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  let options: Options;
+  let options: BenchOptions;
   try {
-    options = parseOptions(argv);
+    options = parseBenchOptions(argv);
   } catch (error) {
     process.stderr.write(`bench: ${(error as Error).message}\n`);
     process.exitCode = 2;

@@ -3,6 +3,7 @@
  * whole tree the way a crashed CI runner or an OOM kill would. Shared by the
  * benchmark, the reliability report and the end-to-end tests.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import fs from "node:fs";
 
 /** A process as /proc describes it; `starttime` tells a reused pid apart. */
@@ -70,7 +71,7 @@ export async function endProcesses(entries: ProcEntry[], graceMs = 2000): Promis
     }
   }
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && entries.some(stillSame)) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && entries.some(stillSame)) await sleep(100);
   for (const entry of entries) {
     if (!stillSame(entry)) continue;
     try {
@@ -111,7 +112,7 @@ export async function killProcessTree(pid: number, ended: Promise<unknown>): Pro
   await ended;
   let survivors = pids.filter(isAlive);
   for (let i = 0; i < 20 && survivors.length > 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     survivors = survivors.filter(isAlive);
   }
   return { killed, survivors };

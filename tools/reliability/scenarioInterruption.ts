@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { OPERATIONS } from "../../wire/protocol";
 import { isDeepStrictEqual } from "node:util";
 import { type RunningEmulator } from "../../emulator/startEmulator";
@@ -58,14 +59,14 @@ async function killAndRecoverVia(
   const spec = freshStack(name, slow.url, { sessionCount: String(sessions) });
   const op = startOp(spec, { action: "up", parallel: 8 });
   const deadline = Date.now() + 300_000;
-  while (emulator.store.liveCount() < killAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (emulator.store.liveCount() < killAt && Date.now() < deadline) await sleep(50);
   const liveAtKill = emulator.store.liveCount();
   const heldAtKill = slow.held();
   const { killed, survivors } = await op.killTree();
   // What the service received it completes; later answers are not held.
   slow.setHoldMs(0);
-  for (let i = 0; i < 600 && (slow.upstreamInFlight() > 0 || slow.held() > 0); i++) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 1000));
+  for (let i = 0; i < 600 && (slow.upstreamInFlight() > 0 || slow.held() > 0); i++) await sleep(50);
+  await sleep(1000);
 
   const recovery: string[] = [];
   const cancel = await runOp(spec, { action: "cancel" });
