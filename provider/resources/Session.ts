@@ -140,6 +140,10 @@ export class Session extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: SessionArgs, opts?: pulumi.CustomResourceOptions) {
+    // Pulumi's own import of a dynamic resource fails (pulumi/pulumi#16175: the engine reads it with no
+    // serialized provider). The option is honoured as adoption instead, which needs no engine import.
+    const { import: importId, ...options } = opts ?? {};
+    if (importId !== undefined && args.adoptSessionId === undefined) args = { ...args, adoptSessionId: importId };
     super(
       sessionProvider,
       name,
@@ -160,7 +164,7 @@ export class Session extends pulumi.dynamic.Resource {
         // shows in plain text there.
         effectiveLabels: pulumi.output(args.labels).apply(() => ({})),
       },
-      opts,
+      options,
       "agb",
       "Session",
     );

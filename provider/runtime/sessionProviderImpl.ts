@@ -55,7 +55,7 @@ export const sessionProviderImpl = {
     if (!parsed.success) failures.push(...toCheckFailures(parsed.error));
     if (failures.length > 0 || !parsed.success) return { inputs: news, failures };
 
-    const input = parsed.data;
+    const input = { ...parsed.data, adoptSessionId: parsed.data.adoptSessionId ?? adoptionKept(olds, news) };
     const desired = desiredLabels(settings.defaultLabels, input.labels ?? undefined);
     if (!containsUnknown(news.labels)) {
       const context: PolicyContext = { providerLabels: input.adoptSessionId ? 0 : 1 };
@@ -211,6 +211,19 @@ export const sessionProviderImpl = {
     }
   },
 };
+
+/**
+ * An adopted session stays adopted when the program stops naming it (removing
+ * `adoptSessionId` or the `import` option once the session is in state, as
+ * Pulumi's docs tell users to do after an import): the same session, no
+ * replacement, no API call. Not when something else would replace the
+ * session anyway: then a new one is created.
+ */
+function adoptionKept(olds: Props, news: Props): string | undefined {
+  if (typeof olds.adoptSessionId !== "string" || news.adoptSessionId !== undefined) return undefined;
+  const replaced = REPLACE_ON_CHANGE.some((key) => key !== "adoptSessionId" && !sameValue(olds[key], news[key]));
+  return replaced ? undefined : olds.adoptSessionId;
+}
 
 /**
  * A fresh token whenever this check may lead to a create (a new resource, or a

@@ -94,7 +94,7 @@ describe("adoption by adoptSessionId", () => {
   });
 });
 
-describe("the import resource option and pulumi import (not supported for dynamic resources)", () => {
+describe("the import resource option (adopts) and pulumi import (not supported for dynamic resources)", () => {
   let stack: StackFixture;
   let existingId = "";
   const existingLabels = { owner: "someone-else" };
@@ -112,27 +112,33 @@ describe("the import resource option and pulumi import (not supported for dynami
     await e2e.control.reset("stats");
   });
 
-  afterAll(async () => {
-    await e2e.client.releaseAndWait(existingId);
-  });
-
-  test(`the import option fails in preview and up with "${IMPORT_ERROR}", before any service call`, async () => {
-    const preview = await stack.run("preview");
-    expect(preview.ok).toBe(false);
-    expect(preview.error).toContain(IMPORT_ERROR);
-
-    const up = await stack.run("up");
-    expect(up.ok).toBe(false);
-    expect(up.log).toContain(`pulumi-nodejs:dynamic/agb:Session (imported):\n    error: ${IMPORT_ERROR}`);
-
+  test("the import option adopts the session: one getSession, one GetLabel, one SetLabel, no create", async () => {
+    const preview = await stack.runOk("preview");
+    expect(preview.changes).toMatchObject({ create: 2 });
     expect(await stepStats()).toEqual({});
+
+    const up = await stack.runOk("up");
+    expect(up.changes).toEqual({ create: 2 });
+    expect(up.outputs.sessionId).toBe(existingId);
+    expect(await stepStats()).toEqual({ [PATHS.getSession]: 1, [PATHS.getLabel]: 1, [PATHS.setLabel]: 1 });
     const live = await e2e.control.liveSessions();
     expect(live.map((s) => s.sessionId)).toEqual([existingId]);
-    expect(live[0].labels).toEqual(existingLabels);
-    expect(sessionResources((await stack.runOk("export")).exported)).toEqual([]);
+    expect(live[0].labels).toEqual({ owner: "pulumi" });
   });
 
-  test(`pulumi import fails the same way ("${IMPORT_ERROR}"), before any service call`, async () => {
+  test("removing the import option afterwards changes nothing: no replace, no API call", async () => {
+    stack.setConfig({ dropImport: "true" });
+    const preview = await stack.runOk("preview");
+    expect(preview.changes).toEqual({ same: 2 });
+    const up = await stack.runOk("up");
+    expect(up.changes).toEqual({ same: 2 });
+    expect(up.outputs.sessionId).toBe(existingId);
+    expect(await stepStats()).toEqual({});
+    const [resource] = sessionResources((await stack.runOk("export")).exported);
+    expect(resource.id).toBe(existingId);
+  });
+
+  test(`pulumi import on the command line still fails ("${IMPORT_ERROR}", pulumi/pulumi#16175), before any service call`, async () => {
     const shim = writeLanguageHostShim(path.join(WORK_ROOT, `${SUITE}-language-host`));
     const result = await pulumiCli(
       SUITE,
@@ -154,14 +160,13 @@ describe("the import resource option and pulumi import (not supported for dynami
     expect(result.code).not.toBe(0);
     expect(result.stdout).toContain(`pulumi-nodejs:dynamic/agb:Session (cli-imported):\n    error: ${IMPORT_ERROR}`);
     expect(await stepStats()).toEqual({});
-    expect(sessionResources((await stack.runOk("export")).exported)).toEqual([]);
-    expect((await e2e.control.liveSessions())[0].labels).toEqual(existingLabels);
+    expect(sessionResources((await stack.runOk("export")).exported).map((r) => r.id)).toEqual([existingId]);
   });
 
-  test("the stack is left with nothing to release", async () => {
+  test("destroy releases the imported session like any other", async () => {
     const destroy = await stack.runOk("destroy");
-    expect(destroy.changes.delete ?? 0).toBeLessThanOrEqual(1); // only the stack resource, if any
-    expect(mutatingCounts(await stepStats())).toMatchObject({ [PATHS.releaseSessionAsync]: 0 });
-    expect((await e2e.control.liveSessions()).map((s) => s.sessionId)).toEqual([existingId]);
+    expect(destroy.changes).toEqual({ delete: 2 });
+    expect(mutatingCounts(await stepStats())).toMatchObject({ [PATHS.releaseSessionAsync]: 1 });
+    expect(await e2e.control.liveSessions()).toEqual([]);
   });
 });
