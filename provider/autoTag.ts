@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SESSION_TYPE } from "./resources/Session";
 
 export interface AutoTagOptions {
   /** Label key for the stack name; default "pulumi-stack". */
@@ -12,23 +11,30 @@ export interface AutoTagOptions {
 
 export const DEFAULT_AUTO_TAG_OPTIONS = { stackKey: "pulumi-stack", projectKey: "pulumi-project" } as const;
 
+let stamp: Readonly<Record<string, string>> | undefined;
+
 /**
  * Stamps stack-identifying labels on every `Session` the program declares
- * after this call, through a resource transform. A session's own labels win
- * on a key clash; stack default labels sit below both.
+ * after this call. A session's own labels win on a key clash; stack default
+ * labels sit below both. The `Session` constructor applies them, not an engine
+ * transform, so it works under every Node.js language host (older hosts do not
+ * forward `RegisterStackTransform`).
+ * @example
+ * agb.registerAutoTagging();                                  // pulumi-stack, pulumi-project
+ * agb.registerAutoTagging({ extraLabels: { owner: "platform" } });
  */
 export function registerAutoTagging(options: AutoTagOptions = {}): void {
   const settings = { ...DEFAULT_AUTO_TAG_OPTIONS, ...options };
-  const stamp: Record<string, string> = {
+  stamp = {
     ...(settings.extraLabels ?? {}),
     [settings.stackKey]: pulumi.getStack(),
     [settings.projectKey]: pulumi.getProject(),
   };
-  pulumi.runtime.registerResourceTransform((args) => {
-    if (args.type !== SESSION_TYPE) return undefined;
-    const labels = pulumi
-      .output(args.props.labels as pulumi.Input<Record<string, string>> | undefined)
-      .apply((own) => ({ ...stamp, ...(own ?? {}) }));
-    return { props: { ...args.props, labels }, opts: args.opts };
-  });
+}
+
+/** `labels` with the registered stamp under them; `labels` itself when auto-tagging is off. */
+export function withAutoTags<T extends pulumi.Input<Record<string, pulumi.Input<string>>> | undefined>(labels: T): T | pulumi.Output<Record<string, string>> {
+  const current = stamp;
+  if (!current) return labels;
+  return pulumi.output(labels).apply((own) => ({ ...current, ...((own as Record<string, string> | undefined) ?? {}) }));
 }

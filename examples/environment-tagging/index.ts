@@ -30,7 +30,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as agb from "pulumi-agb";
 
-// Before any Session is declared: the transform only sees resources registered after it.
+// Before any Session is declared: it applies to the sessions declared after it.
 agb.registerAutoTagging({ stackKey: "pulumi-stack", projectKey: "pulumi-project" });
 
 const config = new pulumi.Config();
@@ -41,7 +41,7 @@ const imageId = config.get("imageId") ?? "agb-code-space-1";
 const sessions = Array.from({ length: count }, (_, i) => new agb.Session(`env-worker-${i}`, { imageId, labels: ownLabels }));
 
 export const sessionIds = sessions.map((s) => s.sessionId);
-/** Own labels, auto-tag labels included (they are merged into `labels` by the transform). */
+/** Own labels, auto-tag labels included (the Session constructor merges them into `labels`). */
 export const labels = sessions.map((s) => s.labels);
 /** The stack defaults applied to each session (keys it sets itself left out). */
 export const defaultLabels = sessions.map((s) => s.defaultLabels);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LabelPolicy } from "../labels/labelPolicy";
+import { withAutoTags } from "../autoTag";
 import sessionProvider from "./providers/session";
 
 /** The inputs of a `Session`. */
@@ -144,6 +145,7 @@ export class Session extends pulumi.dynamic.Resource {
     // serialized provider). The option is honoured as adoption instead, which needs no engine import.
     const { import: importId, ...options } = opts ?? {};
     if (importId !== undefined && args.adoptSessionId === undefined) args = { ...args, adoptSessionId: importId };
+    args = { ...args, labels: withAutoTags(args.labels) };
     super(
       sessionProvider,
       name,
