@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes the Pulumi CLI available without any download site and prints, as its
-# last line, the directory that holds `pulumi`.
+# Makes the Pulumi CLI and the Node.js language host available without any
+# download site and prints, as its last line, the directory that holds them.
 #
 # 1. A `pulumi` already on PATH wins (the normal case on a user's machine).
 # 2. Otherwise the official CLI is built from its Go modules into a cache
@@ -13,70 +13,114 @@
 # `go install pkg@version` refuses it; a tiny wrapper module that requires
 # pkg/v3 and sdk/v3 at the same version builds it instead.
 #
-# The Node.js language host (sdk/nodejs/cmd/pulumi-language-nodejs/v3) is not
-# served by the module proxy here, so the tests and the demo run programs
-# through Pulumi's Automation API (inline programs), whose language runtime is
-# served from the Node.js process itself and needs only the CLI.
+# The Node.js language host runs Pulumi.yaml projects (`pulumi up` in a folder).
+# A regular Pulumi install ships it beside `pulumi`. Built from Go modules, it is
+# `nodejs/cmd/pulumi-language-nodejs` of github.com/pulumi/pulumi/sdk/v3 at
+# v3.68.0, the last release that holds it there (later releases moved it into a
+# module of its own, which the Go module proxy here does not serve). It speaks
+# the same gRPC protocol to the newer CLI; what it lacks are engine calls added
+# since (e.g. RegisterStackTransform), which this package does not use.
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_AGB_CLI_VERSION:-v3.274.1}"
+HOST_VERSION="${PULUMI_AGB_LANGUAGE_HOST_VERSION:-v3.68.0}"
 CACHE_ROOT="${PULUMI_AGB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-agb}"
 BUILD_DIR="$CACHE_ROOT/pulumi-cli-$PULUMI_VERSION"
 BIN_DIR="$BUILD_DIR/bin"
+HOST_BUILD_DIR="$CACHE_ROOT/pulumi-language-nodejs-$HOST_VERSION"
 OUT_DIR="$CACHE_ROOT/bin"
 REPO_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 
-# Links the chosen CLI and the plugin into OUT_DIR and prints it.
-publish() {
-  local cli="$1"
-  local plugin="$REPO_DIR/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-  mkdir -p "$OUT_DIR"
-  ln -sfn "$cli" "$OUT_DIR/pulumi.$$" && mv -f "$OUT_DIR/pulumi.$$" "$OUT_DIR/pulumi"
-  if [ -f "$plugin" ]; then
-    cp "$plugin" "$OUT_DIR/pulumi-resource-pulumi-nodejs.$$"
-    chmod +x "$OUT_DIR/pulumi-resource-pulumi-nodejs.$$"
-    mv -f "$OUT_DIR/pulumi-resource-pulumi-nodejs.$$" "$OUT_DIR/pulumi-resource-pulumi-nodejs"
-  else
-    log "warning: $plugin not found; run npm install first"
+# Finds Go, or says why it cannot build.
+need_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    for candidate in /usr/local/go/bin /usr/lib/go/bin; do
+      [ -x "$candidate/go" ] && PATH="$candidate:$PATH"
+    done
   fi
-  printf '%s\n' "$OUT_DIR"
+  command -v go >/dev/null 2>&1 || { log "no Go toolchain to build $1"; exit 1; }
 }
 
-on_path="$(PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$OUT_DIR" | paste -sd: -)" command -v pulumi || true)"
-if [ "${PULUMI_AGB_FORCE_BUILD:-}" != "1" ] && [ -n "$on_path" ]; then
-  publish "$on_path"
-  exit 0
-fi
-
-if [ -x "$BIN_DIR/pulumi" ] && "$BIN_DIR/pulumi" version >/dev/null 2>&1; then
-  publish "$BIN_DIR/pulumi"
-  exit 0
-fi
-
-if ! command -v go >/dev/null 2>&1; then
-  for candidate in /usr/local/go/bin /usr/lib/go/bin; do
-    [ -x "$candidate/go" ] && PATH="$candidate:$PATH"
-  done
-fi
-command -v go >/dev/null 2>&1 || { log "no pulumi on PATH and no Go toolchain to build it"; exit 1; }
-
-log "building the Pulumi CLI $PULUMI_VERSION from Go modules into $BUILD_DIR (first run only; several minutes)"
-mkdir -p "$BUILD_DIR/src" "$BIN_DIR"
-cd "$BUILD_DIR/src"
-cat > go.mod <<GOMOD
-module pulumiagb.local/clibuild
+# Builds `package` of the module at `version` into `out`, through a tiny wrapper
+# module (the CLI's go.mod carries replace directives, so `go install pkg@version`
+# refuses it). Extra `go get` arguments follow.
+go_build() {
+  local out="$1" package="$2" ldflags="$3"
+  shift 3
+  local src
+  src="$(dirname "$out")/../src"
+  mkdir -p "$src" "$(dirname "$out")"
+  (
+    cd "$src"
+    cat > go.mod <<GOMOD
+module pulumiagb.local/build
 
 go 1.26
 
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
-export GOFLAGS=-mod=mod
-go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION" >&2
-go build -trimpath \
-  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-  -o "$BIN_DIR/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-mv "$BIN_DIR/pulumi.tmp" "$BIN_DIR/pulumi"
-log "built $("$BIN_DIR/pulumi" version)"
-publish "$BIN_DIR/pulumi"
+    export GOFLAGS=-mod=mod
+    go get "$@" >&2
+    go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$package" >&2
+    mv "$out.tmp" "$out"
+  )
+}
+
+# Links `target` into `dir` under `name`, atomically.
+link_into() {
+  local dir="$1" target="$2" name="$3"
+  mkdir -p "$dir"
+  ln -sfn "$target" "$dir/$name.$$" && mv -f "$dir/$name.$$" "$dir/$name"
+}
+
+# The CLI: one already on PATH wins (the normal case on a user's machine).
+on_path="$(PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$OUT_DIR" | paste -sd: -)" command -v pulumi || true)"
+if [ "${PULUMI_AGB_FORCE_BUILD:-}" != "1" ] && [ -n "$on_path" ]; then
+  cli="$on_path"
+elif [ -x "$BIN_DIR/pulumi" ] && "$BIN_DIR/pulumi" version >/dev/null 2>&1; then
+  cli="$BIN_DIR/pulumi"
+else
+  need_go "the Pulumi CLI"
+  log "building the Pulumi CLI $PULUMI_VERSION from Go modules into $BUILD_DIR (first run only; several minutes)"
+  go_build "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION"
+  log "built $("$BIN_DIR/pulumi" version)"
+  cli="$BIN_DIR/pulumi"
+fi
+link_into "$OUT_DIR" "$cli" pulumi
+
+# The Node.js language host: the one beside the chosen CLI (a regular install), else the pinned build.
+host="$(dirname "$(readlink -f "$cli")")/pulumi-language-nodejs"
+if [ ! -x "$host" ]; then
+  host="$HOST_BUILD_DIR/bin/pulumi-language-nodejs"
+  if [ ! -x "$host" ]; then
+    need_go "the Node.js language host"
+    log "building the Node.js language host $HOST_VERSION from Go modules into $HOST_BUILD_DIR (first run only; about 90 s)"
+    go_build "$host" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+      "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$HOST_VERSION" \
+      "github.com/pulumi/pulumi/sdk/v3@$HOST_VERSION"
+  fi
+fi
+host="$(readlink -f "$host")"
+link_into "$OUT_DIR" "$host" pulumi-language-nodejs
+
+# The dynamic-provider plugin ships inside @pulumi/pulumi: copied so that one directory on PATH is enough.
+plugin="$REPO_DIR/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+if [ -f "$plugin" ]; then
+  cp "$plugin" "$OUT_DIR/pulumi-resource-pulumi-nodejs.$$"
+  chmod +x "$OUT_DIR/pulumi-resource-pulumi-nodejs.$$"
+  mv -f "$OUT_DIR/pulumi-resource-pulumi-nodejs.$$" "$OUT_DIR/pulumi-resource-pulumi-nodejs"
+else
+  log "warning: $plugin not found; run npm install first"
+fi
+
+# The CLI looks for plugins beside its own (resolved) executable before PATH, and warns when it takes one from
+# PATH: beside the CLI this script built, the host and the plugin are found as in a regular install.
+if [ "$cli" = "$BIN_DIR/pulumi" ]; then
+  link_into "$BIN_DIR" "$host" pulumi-language-nodejs
+  [ -f "$OUT_DIR/pulumi-resource-pulumi-nodejs" ] && link_into "$BIN_DIR" "$OUT_DIR/pulumi-resource-pulumi-nodejs" pulumi-resource-pulumi-nodejs
+fi
+printf '%s\n' "$OUT_DIR"

@@ -49,7 +49,7 @@ function method(r: BenchResults): string[] {
     "- **ours**: `examples/basic` (`sessionCount` `Session` resources) through the real Pulumi CLI (Automation API, inline program, file backend) " +
       `against the emulator (\`dist/emulator/cli.js --latency ${r.params.latencyMs}\`), in a project where \`pulumi-agb\` is installed under ` +
       "`node_modules` as npm installs it (a copy of the package, not a link to the checkout), so the serialized provider is what users get.",
-    "- **engine-only**: `examples/bench-noop`, the same stack shape with a bare dynamic provider that makes no API call, serialized the usual " +
+    "- **engine-only**: `tools/bench/engineOnlyProgram.ts`, the same stack shape with a bare dynamic provider that makes no API call, serialized the usual " +
       "way (each method's text): Pulumi's own cost (engine, state, the dynamic-provider process and its gRPC calls).",
     "- **floor**: a plain script (`tools/bench/floor.ts`) making the same API calls through the project's `AgbClient` at the engine's " +
       `parallelism: what the API alone costs at ${r.params.latencyMs} ms per call.`,

@@ -196,7 +196,13 @@ class Bench {
           config: { "agb:endpoint": proxy.url },
           programPath,
         };
-        const engine: StackTarget = { example: "bench-noop", project: "agb-bench-noop", stack: `s${sessions}`, config: {} };
+        const engine: StackTarget = {
+          example: "bench-noop",
+          project: "agb-bench-noop",
+          stack: `s${sessions}`,
+          config: {},
+          programPath: path.join(REPO_ROOT, "dist", "tools", "bench", "engineOnlyProgram.js"),
+        };
         const floor = new FloorRunner(proxy.url, sessions, parallel.value);
         const size: SizeResult = { sessions, ours: [], engineOnly: [], floor: [] };
         results.sizes.push(size);

@@ -1,17 +1,18 @@
 /**
- * `npm run demo`: the example stack through its whole life with the real
- * Pulumi CLI. By default against a local emulator started here; with
- * `--real` (and AGB_API_KEY set) against the AGB service itself.
+ * `npm run demo`: what a user types, on examples/basic as a Pulumi.yaml
+ * project with the package installed from its packed tarball: `pulumi stack
+ * init`, `pulumi config set --secret agb:apiKey`, `pulumi up`, `pulumi preview
+ * --diff`, `pulumi refresh`, `pulumi destroy`, through the real CLI and the
+ * Node.js language host. By default against a local emulator started here;
+ * with `--real` (and AGB_API_KEY set) against the AGB service itself.
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { AgbClient } from "../../provider/client/AgbClient";
+import { cliProject, expectOk, installPackedPackage, type CliProject } from "../pulumi-driver/cliProjects";
 import { EmulatorControl } from "../pulumi-driver/emulatorControl";
 import { ensurePulumiCli, WORK_ROOT } from "../pulumi-driver/pulumiCli";
-import { runStackAction } from "../pulumi-driver/runStackAction";
 import { startEmulatorProcess, type EmulatorProcess } from "../pulumi-driver/startEmulatorProcess";
-import type { Action, ActionResult, StackSpec } from "../pulumi-driver/stackRunner";
 
 const SESSION_COUNT = 3;
 const useReal = process.argv.includes("--real");
@@ -25,10 +26,18 @@ function heading(text: string): void {
   say(`=== ${text} ===`);
 }
 
+/** The CLI's "Resources:" summary and any line that names a change, as the user would read them. */
+function summary(stdout: string): string[] {
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("Resources:"));
+  const resources = start >= 0 ? lines.slice(start + 1).filter((l) => /^\s+\S/.test(l) && !/Duration/.test(l)).slice(0, 6) : [];
+  return resources.map((l) => `  ${l.trim()}`);
+}
+
 async function main(): Promise<number> {
-  heading("Pulumi CLI");
+  heading("Pulumi CLI and the Node.js language host");
   const cliDir = ensurePulumiCli();
-  say(`using pulumi from ${cliDir}`);
+  say(`using ${cliDir}/pulumi and pulumi-language-nodejs`);
 
   let emulator: EmulatorProcess | undefined;
   let endpoint: string;
@@ -50,32 +59,33 @@ async function main(): Promise<number> {
   }
   const control = emulator ? new EmulatorControl(endpoint) : undefined;
   const client = new AgbClient({ endpoint, apiKey });
-  const stateDir = path.join(WORK_ROOT, "demo-state");
-  fs.rmSync(stateDir, { recursive: true, force: true });
-  const spec: StackSpec = {
-    example: "basic",
-    project: "agb-demo",
-    stack: "demo",
-    cliDir,
-    stateDir,
-    config: { "agb:endpoint": endpoint, sessionCount: String(SESSION_COUNT) },
-    secretConfig: { "agb:apiKey": apiKey },
-  };
 
-  const step = async (title: string, action: Action, extraConfig: Record<string, string> = {}): Promise<ActionResult> => {
-    heading(title);
+  heading("a project folder: examples/basic with pulumi-agb installed from its packed tarball");
+  const root = path.join(WORK_ROOT, "demo");
+  const tarball = installPackedPackage(root);
+  const project: CliProject = cliProject(root, "basic", "demo-project");
+  say(`npm install ${path.basename(tarball)} @pulumi/pulumi typescript   (in ${root})`);
+  say(`project: ${project.dir}`);
+
+  const pulumi = async (args: string[], options: { quiet?: boolean; secretArg?: string } = {}) => {
+    const shown = args.map((a) => (a === options.secretArg ? "********" : a)).join(" ");
+    say(`$ pulumi ${shown}`);
     await control?.reset("stats");
-    const result = await runStackAction({ ...spec, config: { ...spec.config, ...extraConfig } }, action);
-    if (!result.ok) throw new Error(`pulumi ${action} failed: ${result.error}\n${result.log}`);
-    const changes = Object.entries(result.changes).map(([kind, n]) => `${n} ${kind}`).join(", ");
-    say(`pulumi ${action}: ${changes || "no changes"} in ${(result.ms / 1000).toFixed(1)} s`);
-    if (control) {
-      const stats = await control.stats();
-      const calls = Object.entries(stats).map(([p, n]) => `${p} x${n}`).join(", ");
-      say(`API calls: ${calls || "none"}`);
+    const result = expectOk(await project.pulumi(args), shown);
+    if (!options.quiet) {
+      for (const line of summary(result.stdout)) say(line);
+      say(`  (${(result.ms / 1000).toFixed(1)} s)`);
+      if (control) {
+        const stats = await control.stats();
+        const calls = Object.entries(stats).map(([p, n]) => `${p} x${n}`).join(", ");
+        say(`  API calls: ${calls || "none"}`);
+      }
     }
     return result;
   };
+
+  const sessionIds = async (): Promise<string[]> =>
+    JSON.parse((await project.pulumi(["stack", "output", "sessionIds", "--json"])).stdout || "[]") as string[];
 
   const showSessions = async (ids: string[]) => {
     for (const id of ids) {
@@ -94,25 +104,37 @@ async function main(): Promise<number> {
 
   let exitCode = 0;
   try {
-    const up = await step(`up: create ${SESSION_COUNT} sessions with labels`, "up");
-    const ids = (up.outputs.sessionIds as string[]) ?? [];
+    heading("set up the stack");
+    await pulumi(["stack", "init", "demo"], { quiet: true });
+    await pulumi(["config", "set", "agb:endpoint", endpoint], { quiet: true });
+    await pulumi(["config", "set", "--secret", "agb:apiKey", apiKey], { quiet: true, secretArg: apiKey });
+    await pulumi(["config", "set", "sessionCount", String(SESSION_COUNT)], { quiet: true });
+
+    heading(`up: create ${SESSION_COUNT} sessions with labels`);
+    await pulumi(["up", "--yes"]);
+    const ids = await sessionIds();
     await showSessions(ids);
 
-    const edit = { labels: JSON.stringify({ environment: "staging" }) };
-    const preview = await step("preview a label change (environment: dev -> staging)", "preview", edit);
-    say(`the preview says: ${preview.changes.update ?? 0} update, ${preview.changes.replace ?? 0} replace`);
-    await step("up: apply the label change in place", "up", edit);
+    heading("preview a label change (environment: dev -> staging)");
+    await pulumi(["config", "set", "labels", JSON.stringify({ environment: "staging" })], { quiet: true });
+    const preview = await pulumi(["preview", "--diff"]);
+    for (const line of preview.stdout.split("\n").filter((l) => /environment|update|replace/.test(l)).slice(0, 8)) say(`  | ${line.trimEnd()}`);
+
+    heading("up: apply the label change in place");
+    await pulumi(["up", "--yes"]);
     await showSessions(ids);
 
     heading("drift: someone changes a label outside Pulumi");
     await client.setLabels(ids[0], { ...(await client.getLabels(ids[0])), environment: "hand-edited" });
     await showSessions(ids.slice(0, 1));
-    const refresh = await step("refresh: read the labels back", "refresh", edit);
-    say(`refresh recorded: ${refresh.changes.update ?? 0} session(s) drifted`);
-    await step("up: restore the declared labels", "up", edit);
+    heading("refresh: read the labels back");
+    await pulumi(["refresh", "--yes"]);
+    heading("up: restore the declared labels");
+    await pulumi(["up", "--yes"]);
     await showSessions(ids.slice(0, 1));
 
-    await step("destroy: release every session", "destroy", edit);
+    heading("destroy: release every session");
+    await pulumi(["destroy", "--yes"]);
     if (control) say(`sessions still alive on the emulator: ${(await control.liveSessions()).length}`);
     say();
     say("demo finished");

@@ -1,4 +1,4 @@
-// Engine-only baseline of the benchmark (npm run bench): the same stack shape as
+// The engine-only baseline program of the benchmark (npm run bench): the same stack shape as
 // examples/basic (sessionCount resources with labels, the same outputs), but a
 // dynamic provider that makes no API call at all, so what it costs is Pulumi's
 // own work: the engine, the state, the gRPC calls into the dynamic-provider process.

@@ -1,0 +1,98 @@
+/**
+ * Pulumi.yaml projects driven the way users drive them: `pulumi` commands in a
+ * folder, through the Node.js language host, with the package installed from
+ * its packed tarball. One folder holds node_modules (installed once); each
+ * project is a subfolder with its own Pulumi.yaml, package.json and tsconfig.json,
+ * copied from examples/.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ensurePulumiCli, pulumiEnv, REPO_ROOT } from "./pulumiCli";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface CliProject {
+  dir: string;
+  env: Record<string, string>;
+  /** Runs `pulumi <args>` in the project folder (non-interactive, no colour). */
+  pulumi(args: string[], options?: { input?: string }): Promise<CliResult>;
+}
+
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/**
+ * Packs this package (build first) and installs the tarball, @pulumi/pulumi at
+ * this checkout's version and the TypeScript the language host compiles with,
+ * into `root/node_modules`. Returns the tarball's path.
+ */
+export function installPackedPackage(root: string): string {
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  const packed = execFileSync(NPM, ["pack", "--silent", "--ignore-scripts", "--pack-destination", root], { cwd: REPO_ROOT, encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .pop() as string;
+  const tarball = path.join(root, packed);
+  const version = (name: string) =>
+    (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  fs.writeFileSync(
+    path.join(root, "package.json"),
+    `${JSON.stringify(
+      {
+        name: "pulumi-agb-cli-projects",
+        private: true,
+        dependencies: {
+          "pulumi-agb": `file:${tarball}`,
+          "@pulumi/pulumi": version("@pulumi/pulumi"),
+          // What the language host compiles a TypeScript program with (peers of @pulumi/pulumi).
+          typescript: version("typescript"),
+          "ts-node": "^10.9.2",
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  execFileSync(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: root, stdio: "ignore" });
+  return tarball;
+}
+
+/** A project folder under `root` made from examples/<example>, with its own local state backend. */
+export function cliProject(root: string, example: string, name: string = example): CliProject {
+  const dir = path.join(root, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
+  const cliDir = ensurePulumiCli();
+  const env = pulumiEnv(cliDir, path.join(root, "state", name), { PULUMI_HOME: path.join(root, "pulumi-home") }, dir);
+  return {
+    dir,
+    env,
+    pulumi: (args, options = {}) =>
+      new Promise((resolve) => {
+        const started = Date.now();
+        const child = execFile(
+          path.join(cliDir, "pulumi"),
+          [...args, "--non-interactive", "--color", "never"],
+          { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+            resolve({ code, stdout, stderr, ms: Date.now() - started });
+          },
+        );
+        if (options.input !== undefined) child.stdin?.end(options.input);
+        else child.stdin?.end();
+      }),
+  };
+}
+
+/** Fails with the CLI's output when a command did not succeed. */
+export function expectOk(result: CliResult, what: string): CliResult {
+  if (result.code !== 0) throw new Error(`pulumi ${what} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
