@@ -106,6 +106,14 @@ export function totalMs(list: OpMeasure[]): number {
   return list.reduce((a, m) => a + m.ms, 0);
 }
 
+/** The size the goals are stated for. */
+export const REFERENCE_SESSIONS = 500;
+
+/** The size goals are judged at: 500 sessions when the run had it, else its largest. */
+export function referenceSize(r: BenchResults): SizeResult | undefined {
+  return r.sizes.find((x) => x.sessions === REFERENCE_SESSIONS) ?? largestSize(r);
+}
+
 export function largestSize(r: BenchResults): SizeResult | undefined {
   return r.sizes.reduce<SizeResult | undefined>((a, b) => (!a || b.sessions > a.sessions ? b : a), undefined);
 }

@@ -2,7 +2,8 @@
 import { OPERATIONS } from "../../wire/protocol";
 import {
   callsText,
-  largestSize,
+  REFERENCE_SESSIONS,
+  referenceSize,
   opOf,
   PHASE_TITLE,
   ratio,
@@ -59,11 +60,11 @@ function apiCallTarget(r: BenchResults): TargetVerdict {
       const check: Record<Phase, () => { ok: boolean; note: string }> = {
         create: () => {
           const more = extra([OPERATIONS.createSession.path]);
-          return { ok: (c[OPERATIONS.createSession.path] ?? 0) === n && more.length === 0, note: `${c["${OPERATIONS.createSession.path}"] ?? 0} CreateSession for ${n} new${more.length ? `; extra: ${more.join(", ")}` : ""}` };
+          return { ok: (c[OPERATIONS.createSession.path] ?? 0) === n && more.length === 0, note: `${c[OPERATIONS.createSession.path] ?? 0} CreateSession for ${n} new${more.length ? `; extra: ${more.join(", ")}` : ""}` };
         },
         edit: () => {
           const more = extra([OPERATIONS.setLabel.path]);
-          return { ok: (c[OPERATIONS.setLabel.path] ?? 0) === n && more.length === 0, note: `${c["${OPERATIONS.setLabel.path}"] ?? 0} SetLabel for ${n} changed${more.length ? `; extra: ${more.join(", ")}` : ""}` };
+          return { ok: (c[OPERATIONS.setLabel.path] ?? 0) === n && more.length === 0, note: `${c[OPERATIONS.setLabel.path] ?? 0} SetLabel for ${n} changed${more.length ? `; extra: ${more.join(", ")}` : ""}` };
         },
         noChange: () => ({ ok: m.totalCalls === 0, note: `${m.totalCalls} calls${m.totalCalls ? ` (${callsText(c)})` : ""}` }),
         refresh: () => ({ ok: m.totalCalls <= 2 * n, note: `${(m.totalCalls / n).toFixed(2)} calls/session (${callsText(c)})` }),
@@ -71,7 +72,7 @@ function apiCallTarget(r: BenchResults): TargetVerdict {
           const more = extra([OPERATIONS.releaseSessionAsync.path, OPERATIONS.getSessionInfo.path]);
           return {
             ok: (c[OPERATIONS.releaseSessionAsync.path] ?? 0) === n && more.length === 0,
-            note: `${c["${OPERATIONS.releaseSessionAsync.path}"] ?? 0} release for ${n}, ${((c["${OPERATIONS.getSessionInfo.path}"] ?? 0) / n).toFixed(2)} status polls/session${more.length ? `; extra: ${more.join(", ")}` : ""}`,
+            note: `${c[OPERATIONS.releaseSessionAsync.path] ?? 0} release for ${n}, ${((c[OPERATIONS.getSessionInfo.path] ?? 0) / n).toFixed(2)} status polls/session${more.length ? `; extra: ${more.join(", ")}` : ""}`,
           };
         },
       };
@@ -120,7 +121,7 @@ function ratioTarget(
   baseName: string,
   r: BenchResults,
 ): TargetVerdict {
-  const size = largestSize(r);
+  const size = referenceSize(r);
   if (!size) return { name, status: "not run", summary: "no sizes ran", details: [] };
   const details: string[] = [];
   const over: string[] = [];
@@ -138,7 +139,16 @@ function ratioTarget(
         `(${within ? "within" : "over"} ${bound}x${cpuDelta(u, e) ? `; ${cpuDelta(u, e)}` : ""})`,
     );
   }
-  const note = size.sessions === 500 ? "" : ` (at ${size.sessions} sessions, the largest of this run; the goal is stated for 500)`;
+  const note =
+    size.sessions === REFERENCE_SESSIONS ? ` (at ${REFERENCE_SESSIONS} sessions)` : ` (at ${size.sessions} sessions, the largest of this run; the goals are stated for ${REFERENCE_SESSIONS})`;
+  // The other sizes, for the growth curve: the verdict is at the reference size.
+  for (const other of r.sizes.filter((x) => x !== size)) {
+    for (const phase of phases) {
+      const u = opOf(other.ours, phase);
+      const b = base(other, phase);
+      if (u && b !== undefined) details.push(`at ${other.sessions} sessions, ${PHASE_TITLE[phase]}: ${ratio(u.ms, b)} (not judged)`);
+    }
+  }
   return {
     name,
     status: failed ? "error" : over.length === 0 ? "met" : "missed",
@@ -182,7 +192,7 @@ function wallTimeTarget(r: BenchResults): TargetVerdict {
     "engine-only + floor",
     r,
   );
-  const size = largestSize(r);
+  const size = referenceSize(r);
   if (size) {
     const whole = totalMs(size.ours);
     const base = totalMs(size.engineOnly) + totalMs(size.floor);

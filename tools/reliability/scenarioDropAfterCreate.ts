@@ -30,7 +30,7 @@ export async function scenarioDropAfterCreate(sessions = 20): Promise<ScenarioRe
           `\`pulumi up\` of ${sessions} sessions: **${up.ok ? "succeeded" : "failed"}** in ${seconds(up.ms)}.`,
         "",
         `- answers lost after the session was made: **${drops}**; each was found again by its \`${CREATE_TOKEN_LABEL}\` label ` +
-          `(ListSession calls: ${byPath(upCalls)["${OPERATIONS.listSession.path}"] ?? 0}) and adopted, not created twice`,
+          `(ListSession calls: ${byPath(upCalls)[OPERATIONS.listSession.path] ?? 0}) and adopted, not created twice`,
         `- ${truthLine(truth)}`,
         `- \`pulumi destroy\` afterwards: ${destroy.ok ? "succeeded" : `failed: ${errorExcerpt(destroy)}`}; live sessions left: **${liveAfterDestroy}**`,
         "",
