@@ -117,10 +117,13 @@ else
   log "warning: $plugin not found; run npm install first"
 fi
 
-# The CLI looks for plugins beside its own (resolved) executable before PATH, and warns when it takes one from
-# PATH: beside the CLI this script built, the host and the plugin are found as in a regular install.
+# The CLI expects plugins beside its own (resolved) executable and warns when PATH gives it another copy:
+# beside the CLI this script built, the host and the plugin sit as in a regular install, and that folder is
+# the one to put on PATH.
 if [ "$cli" = "$BIN_DIR/pulumi" ]; then
   link_into "$BIN_DIR" "$host" pulumi-language-nodejs
-  [ -f "$OUT_DIR/pulumi-resource-pulumi-nodejs" ] && link_into "$BIN_DIR" "$OUT_DIR/pulumi-resource-pulumi-nodejs" pulumi-resource-pulumi-nodejs
+  [ -f "$OUT_DIR/pulumi-resource-pulumi-nodejs" ] && link_into "$BIN_DIR" "$(readlink -f "$OUT_DIR/pulumi-resource-pulumi-nodejs")" pulumi-resource-pulumi-nodejs
+  printf '%s\n' "$BIN_DIR"
+else
+  printf '%s\n' "$OUT_DIR"
 fi
-printf '%s\n' "$OUT_DIR"

@@ -26,12 +26,13 @@ function heading(text: string): void {
   say(`=== ${text} ===`);
 }
 
-/** The CLI's "Resources:" summary and any line that names a change, as the user would read them. */
+/** The CLI's last "Resources:" summary (an `up` prints the preview's first), as the user reads it. */
 function summary(stdout: string): string[] {
   const lines = stdout.split("\n");
-  const start = lines.findIndex((l) => l.startsWith("Resources:"));
-  const resources = start >= 0 ? lines.slice(start + 1).filter((l) => /^\s+\S/.test(l) && !/Duration/.test(l)).slice(0, 6) : [];
-  return resources.map((l) => `  ${l.trim()}`);
+  const start = lines.map((l) => l.startsWith("Resources:")).lastIndexOf(true);
+  if (start < 0) return [];
+  const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+  return lines.slice(start + 1, end < 0 ? undefined : end).map((l) => `  ${l.trim()}`);
 }
 
 async function main(): Promise<number> {
