@@ -52,6 +52,8 @@ export function useTaggingSuite(suite: string) {
     },
     /** A stack of `example` in this suite's state directory, pointed at the emulator. */
     stack(example: string, project: string, stack: string, config: Record<string, string> = {}): StackFixture {
+      // Config an earlier, failed run left in the project folder would outlive the wiped state.
+      fs.rmSync(path.join(WORK_ROOT, "projects", project, `Pulumi.${stack}.yaml`), { force: true });
       return new StackFixture({
         suite,
         example,
