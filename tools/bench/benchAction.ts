@@ -6,7 +6,7 @@
  * the operation alone (stack.up/refresh/destroy); opening the stack and
  * setting config (a few CLI calls) is in `totalMs` only.
  */
-import { openStack, type StackSpec } from "../pulumi-driver/stackRunner";
+import { openStack, runOperation, type StackSpec } from "../pulumi-driver/stackRunner";
 
 export type BenchOp = "up" | "refresh" | "destroy" | "export";
 
@@ -98,13 +98,9 @@ export async function runBenchAction(spec: BenchActionSpec): Promise<BenchAction
     const started = Date.now();
     switch (spec.op) {
       case "up":
-        result.changes = counts((await stack.up({ onOutput, color: "never" })).summary.resourceChanges);
-        break;
       case "refresh":
-        result.changes = counts((await stack.refresh({ onOutput, color: "never" })).summary.resourceChanges);
-        break;
       case "destroy":
-        result.changes = counts((await stack.destroy({ onOutput, color: "never" })).summary.resourceChanges);
+        result.changes = (await runOperation(stack, spec.op, onOutput)).changes;
         break;
       case "export":
         result.state = measureState(JSON.stringify(await stack.exportStack()));
@@ -120,11 +116,6 @@ export async function runBenchAction(spec: BenchActionSpec): Promise<BenchAction
   return result;
 }
 
-function counts(summary: Record<string, number | undefined> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, count] of Object.entries(summary ?? {})) if (count) out[kind] = count;
-  return out;
-}
 
 if (require.main === module) {
   runBenchAction(JSON.parse(process.argv[2]) as BenchActionSpec).then(

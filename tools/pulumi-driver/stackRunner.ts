@@ -53,25 +53,13 @@ export async function runAction(spec: StackSpec, action: Action): Promise<Action
   const result: ActionResult = { action, ok: true, changes: {}, outputs: {}, log: "", ms: 0 };
   try {
     switch (action) {
-      case "up": {
-        const up = await stack.up({ onOutput, color: "never" });
-        result.changes = countChanges(up.summary.resourceChanges);
-        result.outputs = plainOutputs(up.outputs);
-        break;
-      }
-      case "preview": {
-        const preview = await stack.preview({ onOutput, color: "never", diff: true });
-        result.changes = countChanges(preview.changeSummary);
-        break;
-      }
-      case "refresh": {
-        const refresh = await stack.refresh({ onOutput, color: "never" });
-        result.changes = countChanges(refresh.summary.resourceChanges);
-        break;
-      }
+      case "up":
+      case "preview":
+      case "refresh":
       case "destroy": {
-        const destroy = await stack.destroy({ onOutput, color: "never" });
-        result.changes = countChanges(destroy.summary.resourceChanges);
+        const done = await runOperation(stack, action, onOutput);
+        result.changes = done.changes;
+        result.outputs = done.outputs ?? {};
         break;
       }
       case "export": {
@@ -97,6 +85,39 @@ export async function runAction(spec: StackSpec, action: Action): Promise<Action
   result.log = lines.join("");
   result.ms = Date.now() - started;
   return result;
+}
+
+export type Operation = "up" | "preview" | "refresh" | "destroy";
+
+export interface OperationOptions {
+  /** The engine's --parallel; its default when absent. */
+  parallel?: number;
+  /** refresh only: drop pending creates from state (what a user does after a killed run, without agb-recover-pending). */
+  clearPendingCreates?: boolean;
+}
+
+/** One operation on an open stack: the resource changes it reports, and `up`'s outputs. */
+export async function runOperation(
+  stack: automation.Stack,
+  operation: Operation,
+  onOutput: (text: string) => void,
+  options: OperationOptions = {},
+): Promise<{ changes: Record<string, number>; outputs?: Record<string, unknown> }> {
+  const common = { onOutput, color: "never" as const, parallel: options.parallel };
+  switch (operation) {
+    case "up": {
+      const up = await stack.up(common);
+      return { changes: countChanges(up.summary.resourceChanges), outputs: plainOutputs(up.outputs) };
+    }
+    case "preview":
+      return { changes: countChanges((await stack.preview({ ...common, diff: true })).changeSummary) };
+    case "refresh":
+      return {
+        changes: countChanges((await stack.refresh({ ...common, clearPendingCreates: options.clearPendingCreates })).summary.resourceChanges),
+      };
+    case "destroy":
+      return { changes: countChanges((await stack.destroy(common)).summary.resourceChanges) };
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { countChanges, openStack } from "../pulumi-driver/stackRunner";
+import { openStack, runOperation } from "../pulumi-driver/stackRunner";
 import { pulumiEnv } from "../pulumi-driver/pulumiCli";
 
 export interface ChildSpec {
@@ -57,18 +57,12 @@ export async function runChildOp(spec: ChildSpec, op: ChildOp): Promise<ChildRes
     const stack = await openChildStack(spec);
     switch (op.action) {
       case "up":
-        result.changes = countChanges((await stack.up({ onOutput, color: "never", parallel: op.parallel })).summary.resourceChanges);
-        break;
       case "preview":
-        result.changes = countChanges((await stack.preview({ onOutput, color: "never", parallel: op.parallel })).changeSummary);
-        break;
       case "destroy":
-        result.changes = countChanges((await stack.destroy({ onOutput, color: "never", parallel: op.parallel })).summary.resourceChanges);
+        result.changes = (await runOperation(stack, op.action, onOutput, { parallel: op.parallel })).changes;
         break;
       case "refresh":
-        result.changes = countChanges(
-          (await stack.refresh({ onOutput, color: "never", clearPendingCreates: op.clearPendingCreates })).summary.resourceChanges,
-        );
+        result.changes = (await runOperation(stack, "refresh", onOutput, { clearPendingCreates: op.clearPendingCreates })).changes;
         break;
       case "cancel":
         await stack.cancel();
