@@ -46,12 +46,9 @@ export interface ActionResult {
  * are all real.
  */
 export async function runAction(spec: StackSpec, action: Action): Promise<ActionResult> {
-  const started = Date.now();
   const stack = await openStack(spec);
-  const lines: string[] = [];
-  const onOutput = (text: string) => lines.push(text);
   const result: ActionResult = { action, ok: true, changes: {}, outputs: {}, log: "", ms: 0 };
-  try {
+  return recordRun(result, async (onOutput) => {
     switch (action) {
       case "up":
       case "preview":
@@ -78,6 +75,24 @@ export async function runAction(spec: StackSpec, action: Action): Promise<Action
         break;
       }
     }
+  });
+}
+
+/** What every run reports besides its own results. */
+export interface RunRecord {
+  ok: boolean;
+  error?: string;
+  /** Everything the CLI printed. */
+  log: string;
+  ms: number;
+}
+
+/** Runs `body`, collecting the CLI's output and the time, and turning a failure into `ok: false` with its message. */
+export async function recordRun<R extends RunRecord>(result: R, body: (onOutput: (text: string) => void) => Promise<void>): Promise<R> {
+  const started = Date.now();
+  const lines: string[] = [];
+  try {
+    await body((text) => lines.push(text));
   } catch (error) {
     result.ok = false;
     result.error = error instanceof Error ? error.message : String(error);

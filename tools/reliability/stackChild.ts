@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { openStack, runOperation } from "../pulumi-driver/stackRunner";
+import { openStack, recordRun, runOperation } from "../pulumi-driver/stackRunner";
 import { pulumiEnv } from "../pulumi-driver/pulumiCli";
 
 export interface ChildSpec {
@@ -49,11 +49,8 @@ function openChildStack(spec: ChildSpec): Promise<Stack> {
 }
 
 export async function runChildOp(spec: ChildSpec, op: ChildOp): Promise<ChildResult> {
-  const started = Date.now();
-  const lines: string[] = [];
-  const onOutput = (text: string) => lines.push(text);
   const result: ChildResult = { ok: true, changes: {}, log: "", ms: 0 };
-  try {
+  return recordRun(result, async (onOutput) => {
     const stack = await openChildStack(spec);
     switch (op.action) {
       case "up":
@@ -74,13 +71,7 @@ export async function runChildOp(spec: ChildSpec, op: ChildOp): Promise<ChildRes
         await stack.importStack(JSON.parse(fs.readFileSync(op.file, "utf8")));
         break;
     }
-  } catch (error) {
-    result.ok = false;
-    result.error = error instanceof Error ? error.message : String(error);
-  }
-  result.log = lines.join("");
-  result.ms = Date.now() - started;
-  return result;
+  });
 }
 
 if (require.main === module) {
