@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { spawn, type ChildProcess } from "node:child_process";
 import { endProcesses, readProc, type ProcEntry } from "../pulumi-driver/processTree";
 import { ProcTreeMonitor, type TreeUsage } from "./procTree";
@@ -57,62 +56,19 @@ export async function runNodeChild(script: string, args: string[], options: { cw
   return { stdout, stderr, code, signal, timedOut, memory, leftovers: leftovers.length };
 }
 
-export interface LongRunning {
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** Starts a long-running node script and waits for a line matching `ready`. */
-export async function startNodeService(
-  script: string,
-  args: string[],
-  ready: RegExp,
-  options: { cwd: string; timeoutMs?: number },
-): Promise<{ service: LongRunning; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  const monitor = new ProcTreeMonitor(child.pid as number, 1000);
+/**
+ * Counts a process the benchmark started elsewhere (the emulator) among those
+ * `endAll` and `killAllSync` end, whatever happens. Returns the way to stop
+ * counting it once it has been stopped.
+ */
+export function watchProcess(pid: number): () => void {
+  const monitor = new ProcTreeMonitor(pid, 1000);
   tracked.add(monitor);
   monitor.start();
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.on("exit", () => ((exited = true), resolve())));
-  const stop = async () => {
-    if (!exited) {
-      child.kill("SIGTERM");
-      await Promise.race([exitedPromise, sleep(3000)]);
-    }
+  return () => {
     monitor.stop();
-    await endProcesses(monitor.alive());
-    children.delete(child);
     tracked.delete(monitor);
   };
-  let output = "";
-  try {
-    const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${script} did not start: ${output}`)), options.timeoutMs ?? 30_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const found = ready.exec(output);
-        if (found) {
-          clearTimeout(timer);
-          resolve(found);
-        }
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${script} exited (${code}) before it was ready: ${output}`));
-      });
-    });
-    child.stdout?.removeAllListeners("data");
-    child.stdout?.resume();
-    child.stderr?.resume();
-    return { service: { pid: child.pid as number, stop }, match };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 /** Ends every process the benchmark started that is still alive. */

@@ -11,11 +11,12 @@ import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { EmulatorControl } from "../pulumi-driver/emulatorControl";
 import { ensurePulumiCli, REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import type { BenchActionResult, BenchActionSpec, BenchOp, StateMeasure } from "./benchAction";
-import { startCountingProxy, type CountingProxy } from "./countingProxy";
+import { startCountingProxy, type CountingProxy } from "../pulumi-driver/countingProxy";
 import { BASE_LABELS, EDIT_LABELS, FloorRunner, PHASES, type Phase } from "./floor";
-import { endAll, killAllSync, runNodeChild, startNodeService, type LongRunning } from "./processes";
+import { startEmulatorProcess } from "../pulumi-driver/startEmulatorProcess";
+import { endAll, killAllSync, runNodeChild, watchProcess } from "./processes";
 import type { TreeUsage } from "./procTree";
-import { ACTION_SCRIPT, BENCH_ROOT, EMULATOR_SCRIPT } from "./benchPaths";
+import { ACTION_SCRIPT, BENCH_ROOT } from "./benchPaths";
 import { parseBenchOptions, type BenchOptions } from "./benchOptions";
 import { engineParallelism, loadCost, machineInfo, providerCodeBytes } from "./machineFacts";
 import { installPackageCopy } from "../pulumi-driver/installPackageCopy";
@@ -143,14 +144,21 @@ class Bench {
     };
   }
 
-  async startEmulator(extraArgs: string[]): Promise<{ service: LongRunning; url: string }> {
-    const { service, match } = await startNodeService(
-      EMULATOR_SCRIPT,
-      ["--port", "0", "--latency", String(this.options.latencyMs), "--idle-timeout", "86400", "--max-lifetime", "86400", ...extraArgs],
-      /listening on (http:\/\/\S+)/,
-      { cwd: REPO_ROOT },
-    );
-    return { service, url: match[1] };
+  /** The emulator, started as users start it, and counted among the processes the benchmark ends whatever happens. */
+  async startEmulator(extraArgs: string[]): Promise<{ service: { stop(): Promise<void> }; url: string }> {
+    const emulator = await startEmulatorProcess([
+      "--latency", String(this.options.latencyMs), "--idle-timeout", "86400", "--max-lifetime", "86400", ...extraArgs,
+    ]);
+    const unwatch = watchProcess(emulator.child.pid as number);
+    return {
+      url: emulator.url,
+      service: {
+        stop: async () => {
+          await emulator.stop();
+          unwatch();
+        },
+      },
+    };
   }
 
   async run(): Promise<BenchResults> {

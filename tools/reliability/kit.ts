@@ -9,7 +9,7 @@ import type { LabelMap } from "../../provider/labels/labelMapSchema";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 import { ensurePulumiCli, WORK_ROOT } from "../pulumi-driver/pulumiCli";
 import type { Deployment } from "../../provider/recovery/recoverPendingCreates";
-import { startRecordingProxy, type RecordingProxy } from "./recordingProxy";
+import { startRecordingProxy, type RecordingProxy } from "../pulumi-driver/recordingProxy";
 import type { ChildResult, ChildSpec } from "./stackChild";
 import { runOp } from "./stackProcess";
 

@@ -1,7 +1,7 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator } from "./kit";
-import { byPath, faulted, pathTable } from "./recordingProxy";
+import { byPath, faulted, pathTable } from "../pulumi-driver/recordingProxy";
 import { runOp } from "./stackProcess";
 import { type ScenarioReport, truthLine } from "./ScenarioReport";
 

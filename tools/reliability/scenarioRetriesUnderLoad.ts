@@ -1,7 +1,7 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator } from "./kit";
-import { attemptsPerOperation, type RecordedCall, faulted } from "./recordingProxy";
+import { attemptsPerOperation, type RecordedCall, faulted } from "../pulumi-driver/recordingProxy";
 import { runOp } from "./stackProcess";
 import { type ScenarioReport, truthLine } from "./ScenarioReport";
 
