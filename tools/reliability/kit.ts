@@ -139,7 +139,8 @@ export function errorExcerpt(result: ChildResult, max = 600): string {
   const text = `${result.log}\n${result.error ?? ""}`;
   const all = text.split("\n").map((l) => l.trim());
   // The engine's own "error: ..." lines say it best; the rest (progress lines) repeats them.
-  const errors = all.filter((l) => l.startsWith("error:") && !/^error: update failed$/.test(l));
+  // "error: N errors occurred:" is followed by the errors themselves, one "* ..." line each.
+  const errors = all.filter((l) => (l.startsWith("error:") || l.startsWith("* ")) && !/^error: update failed$/.test(l) && !/^error: \d+ errors? occurred:$/.test(l));
   const lines = errors.length > 0 ? errors : all.filter((l) => /error|failed/i.test(l) && !l.startsWith("at "));
   return [...new Set(lines)].join(" | ").slice(0, max);
 }

@@ -131,6 +131,7 @@ export async function scenarioSoak(sessions = 30, runs = 10): Promise<ScenarioRe
           `| ${r.run} | ${r.upResults.join(", ")} | ${r.dropped} | ${r.lookups} | ${r.inState} | ${r.live} | ${r.orphans} | ${r.duplicates} | ` +
           `${r.pending} | ${r.idsMatch ? "yes" : "**no**"} | ${seconds(r.ms)} |`,
       ),
+      "",
       ...results.filter((r) => r.upResults.includes("failed")).map((r) => `- run ${r.run}, why an \`up\` failed: ${r.error ?? "(no error text)"}`),
     ],
   };
