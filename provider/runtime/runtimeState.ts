@@ -12,14 +12,16 @@ import { CONFIG_KEYS, settingsFromConfig, type ProviderSettings } from "./provid
 let stackConfig: StackConfig = {};
 let settings: ProviderSettings | undefined;
 let client: AgbClient | undefined;
-let clientOverrides: ClientOptionsInput = {};
+/** One object for "no overrides", so that configure calls without any compare equal and keep the client. */
+const NO_OVERRIDES: ClientOptionsInput = {};
+let clientOverrides: ClientOptionsInput = NO_OVERRIDES;
 
 /**
  * Takes the stack config, as `configure` hands it over. `overrides` are client
  * options over those the config gives (for tests that run the provider in
  * process: a clock that does not really wait, say); the engine never passes any.
  */
-export function configureRuntime(config: { get(key: string): string | undefined }, overrides: ClientOptionsInput = {}): void {
+export function configureRuntime(config: { get(key: string): string | undefined }, overrides: ClientOptionsInput = NO_OVERRIDES): void {
   const copied: Record<string, string | undefined> = {};
   for (const key of CONFIG_KEYS) copied[key] = config.get(key);
   // Each resource type's provider calls configure; keep one client while the config is the same.

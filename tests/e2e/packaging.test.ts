@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
+import { installPackedPackage } from "../../tools/pulumi-driver/cliProjects";
 import { pulumiEnv, REPO_ROOT, WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
 import { runStackAction } from "../../tools/pulumi-driver/runStackAction";
 import type { StackSpec } from "../../tools/pulumi-driver/stackRunner";
@@ -22,26 +23,11 @@ let emulator: RunningEmulator;
 let spec: StackSpec;
 
 beforeAll(async () => {
-  fs.rmSync(root, { recursive: true, force: true });
+  // The tarball and @pulumi/pulumi go into root/node_modules, which the project folder below resolves from.
+  installPackedPackage(root);
   fs.mkdirSync(project, { recursive: true });
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const packed = execFileSync(npm, ["pack", "--silent", "--ignore-scripts", "--pack-destination", root], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-  })
-    .trim()
-    .split("\n")
-    .pop() as string;
-  const pulumiVersion = JSON.parse(
-    fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
-  ).version as string;
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "fresh-project", private: true }));
   fs.copyFileSync(path.join(REPO_ROOT, "dist", "examples", "basic", "index.js"), path.join(project, "index.js"));
-  execFileSync(
-    npm,
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", path.join(root, packed), `@pulumi/pulumi@${pulumiVersion}`],
-    { cwd: project, stdio: "ignore" },
-  );
   emulator = await startEmulator({ apiKey: "akm-packaging-key" });
   spec = {
     example: "basic",
@@ -61,7 +47,7 @@ afterAll(async () => {
 });
 
 it("installs as a real package, not a link to this repository", () => {
-  const installed = path.join(project, "node_modules", "pulumi-agb");
+  const installed = path.join(root, "node_modules", "pulumi-agb");
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(fs.existsSync(path.join(installed, "dist", "provider", "runtime", "index.js"))).toBe(true);
   expect(fs.existsSync(path.join(installed, "dist", "emulator", "cli.js"))).toBe(true);
@@ -148,6 +134,6 @@ it("state written by version 0.1 (the 2 KB provider form) refreshes, updates and
 });
 
 it("ships the emulator as an npm bin", () => {
-  const help = execFileSync(path.join(project, "node_modules", ".bin", "agb-emulator"), ["--help"], { encoding: "utf8" });
+  const help = execFileSync(path.join(root, "node_modules", ".bin", "agb-emulator"), ["--help"], { encoding: "utf8" });
   expect(help).toContain("--state-file");
 });
