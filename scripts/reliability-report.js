@@ -1,15 +1,48 @@
 #!/usr/bin/env node
-// Writes docs/reliability.md: every reliability scenario against local emulators
-// with the real Pulumi CLI. Build first (`npx tsc -p .`). Arguments: scenario
-// letters (a-g) to run only some, written to .work/reliability/partial.md.
+// `npm run report:reliability -- [--out FILE] [a b ...]`: runs the reliability
+// suites (tests/reliability/, the jest project `reliability`) and writes their
+// report, stamped. Without --out it writes docs/reliability.md, which needs every
+// scenario and a clean tree (checked here first, and again when the run ends).
+const { spawnSync, execFileSync } = require("node:child_process");
 const path = require("node:path");
+const { parseArgs } = require("node:util");
 
-const { main } = require(path.join(__dirname, "..", "dist", "tools", "reliability", "report.js"));
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
+const ROOT = path.join(__dirname, "..");
+const FILES = {
+  a: "dropAfterCreate",
+  b: "retriesUnderLoad",
+  c: "interruption",
+  d: "expiry",
+  e: "rateLimit",
+  f: "emulatorAbuse",
+  g: "badInput",
+  h: "soak",
+};
+const { values, positionals } = parseArgs({ options: { out: { type: "string" } }, allowPositionals: true });
+const unknown = positionals.filter((key) => !(key in FILES));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s) ${unknown.join(", ")}; known: ${Object.keys(FILES).join(" ")}`);
+  process.exit(2);
+}
+const out = path.resolve(values.out ?? path.join(ROOT, "docs", "reliability.md"));
+if (!values.out) {
+  if (positionals.length > 0) {
+    console.error("a subset of the scenarios cannot rewrite docs/reliability.md: pass --out FILE");
+    process.exit(2);
+  }
+  const { treeState } = require(path.join(ROOT, "dist", "tools", "report", "reportStamp.js"));
+  const { dirty } = treeState();
+  if (dirty.length > 0) {
+    console.error(`refusing to write docs/reliability.md from a dirty tree (commit first, or pass --out FILE): ${dirty.join(", ")}`);
     process.exit(1);
-  },
-);
+  }
+}
+const files = positionals.map((key) => `tests/reliability/${FILES[key]}.test.ts`);
+const jest = path.join(path.dirname(require.resolve("jest/package.json")), "bin", "jest.js");
+execFileSync("bash", [path.join(ROOT, "scripts", "ensure-pulumi.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+const run = spawnSync(process.execPath, [jest, "--runInBand", "--selectProjects", "reliability", ...files], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, RELIABILITY_REPORT: out },
+});
+process.exit(run.status ?? 1);

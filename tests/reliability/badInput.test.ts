@@ -1,19 +1,57 @@
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { ACCEPTED_LABELS, BAD_INPUTS } from "../fixtures/badInputs";
-import { configureProviderRuntime, runBadInput } from "../../tools/reliability/runBadInput";
+import { configureProviderRuntime, runBadInput, type BadInputResult } from "./support/runBadInput";
+import { recordSection } from "./support/scenarioKit";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { sessionProviderImpl } from "../../provider/runtime/sessionProviderImpl";
 import { sessionLabelsProviderImpl } from "../../provider/runtime/sessionLabelsProviderImpl";
 
 let emulator: RunningEmulator;
+/** What the report's section (g) states: each case's result, requests sent during the checks, the round trip. */
+const results: BadInputResult[] = [];
+let requestsDuringChecks = -1;
+let exact = false;
 
 beforeAll(async () => {
   emulator = await startEmulator();
   configureProviderRuntime(emulator.url);
 });
 afterAll(async () => {
+  recordSection(badInputSection(results, requestsDuringChecks, exact));
   await emulator?.close();
 });
+
+function badInputSection(results: BadInputResult[], requestsDuringChecks: number, exact: boolean) {
+  const passed = results.filter((r) => r.ok).length;
+  const ok = passed === BAD_INPUTS.length && requestsDuringChecks === 0 && exact;
+  return {
+    key: "g",
+    title: "Bad input to `check`",
+    runs: 1,
+    sessions: "1",
+    orphans: "-",
+    lostLabels: exact ? "0" : "mismatch",
+    retries: "-",
+    calls: `${requestsDuringChecks} during checks`,
+    verdict: ok ? ("pass" as const) : ("FAIL" as const),
+    lines: [
+      `${results.length} bad inputs (${results.filter((r) => r.resource === "Session").length} Session, ` +
+        `${results.filter((r) => r.resource === "SessionLabels").length} SessionLabels): **${passed}** gave a check failure naming the ` +
+        `expected property, ${results.filter((r) => r.threw).length} threw, requests sent to the emulator: **${requestsDuringChecks}**. ` +
+        `${Object.keys(ACCEPTED_LABELS).length} labels the official SDKs send (CJK, Arabic, emoji with ZWJ, NFD accents, quotes, \`=\`, commas, ` +
+        `backslashes, control characters, JSON text, a 1,000-character key, a 20,000-character value) round-trip exactly ` +
+        `through create + GetLabel: **${exact ? "yes" : "no"}**.`,
+      "",
+      "| input | property | reason given |",
+      "| --- | --- | --- |",
+      ...results.map(
+        (r) =>
+          `| ${r.resource === "SessionLabels" ? r.name : `Session: ${r.name}`} | ${r.ok ? r.expected : `**${r.properties.join(",") || r.threw}**`} | ` +
+          `${r.reason.replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, 110)} |`,
+      ),
+    ],
+  };
+}
 
 /** GetLabel straight from the wire, decoded strictly: no client code between the service and the test. */
 async function rawLabels(sessionId: string): Promise<Record<string, string>> {
@@ -32,6 +70,7 @@ describe("check refuses bad input before any request", () => {
   it.each(BAD_INPUTS.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const before = JSON.stringify(emulator.stats());
     const result = await runBadInput(c);
+    results.push(result);
     expect(result.threw).toBeUndefined();
     expect(result.properties).toContain(c.property);
     expect(result.reason.length).toBeGreaterThan(0);
@@ -40,6 +79,7 @@ describe("check refuses bad input before any request", () => {
   });
 
   it("sent no request at all for the whole table", () => {
+    requestsDuringChecks = Object.values(emulator.stats()).reduce((n, v) => n + v, 0);
     expect(emulator.stats()).toEqual({});
   });
 });
@@ -53,6 +93,7 @@ describe("labels the SDKs send (Unicode, quotes, =, commas, backslashes, control
     const { [CREATE_TOKEN_LABEL]: token, ...rest } = onWire;
     expect(typeof token).toBe("string");
     expect(rest).toEqual(ACCEPTED_LABELS);
+    exact = JSON.stringify(rest) === JSON.stringify(ACCEPTED_LABELS);
     // Byte-exact: no normalisation (NFC/NFD), no trimming, no escaping left behind.
     for (const [key, value] of Object.entries(ACCEPTED_LABELS)) {
       expect(Buffer.from(onWire[key], "utf8").equals(Buffer.from(value, "utf8"))).toBe(true);

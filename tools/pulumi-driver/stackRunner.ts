@@ -23,7 +23,18 @@ export interface StackSpec {
   env?: Record<string, string>;
 }
 
-export type Action = "up" | "preview" | "refresh" | "destroy" | "export" | "outputs";
+export type Action = "up" | "preview" | "refresh" | "destroy" | "export" | "import" | "outputs" | "cancel";
+
+/** An action with its options; a bare action name takes the defaults. */
+export interface StackOp {
+  action: Action;
+  /** The engine's --parallel; its default when absent. */
+  parallel?: number;
+  /** refresh only: drop pending creates from state (what a user does after a killed run, without agb-recover-pending). */
+  clearPendingCreates?: boolean;
+  /** import only: the `pulumi stack export` text to import. */
+  state?: string;
+}
 
 export interface ActionResult {
   action: Action;
@@ -36,7 +47,9 @@ export interface ActionResult {
   error?: string;
   /** `pulumi stack export` text, for action "export". */
   exported?: string;
+  /** The action alone; opening the stack and setting its config (a few CLI calls) are in `totalMs` only. */
   ms: number;
+  totalMs: number;
 }
 
 /**
@@ -45,21 +58,26 @@ export interface ActionResult {
  * config; the engine, the CLI, the dynamic-provider plugin and the emulator
  * are all real.
  */
-export async function runAction(spec: StackSpec, action: Action): Promise<ActionResult> {
-  const stack = await openStack(spec);
-  const result: ActionResult = { action, ok: true, changes: {}, outputs: {}, log: "", ms: 0 };
-  return recordRun(result, async (onOutput) => {
-    switch (action) {
+export async function runAction(spec: StackSpec, opOrAction: StackOp | Action): Promise<ActionResult> {
+  const op = typeof opOrAction === "string" ? { action: opOrAction } : opOrAction;
+  const result: ActionResult = { action: op.action, ok: true, changes: {}, outputs: {}, log: "", ms: 0, totalMs: 0 };
+  const startedTotal = Date.now();
+  const lines: string[] = [];
+  const onOutput = (text: string) => lines.push(text);
+  try {
+    const stack = await openStack(spec);
+    const started = Date.now();
+    switch (op.action) {
       case "up":
       case "preview":
       case "refresh":
       case "destroy": {
-        const done = await runOperation(stack, action, onOutput);
+        const done = await runOperation(stack, op.action, onOutput, op);
         result.changes = done.changes;
         result.outputs = done.outputs ?? {};
         break;
       }
-      case "export": {
+      case "export":
         // What a user sees from `pulumi stack export`. (The Automation API's
         // exportStack passes --show-secrets, which would decrypt secrets.)
         result.exported = execFileSync(path.join(spec.cliDir, "pulumi"), ["stack", "export", "--stack", spec.stack], {
@@ -69,47 +87,31 @@ export async function runAction(spec: StackSpec, action: Action): Promise<Action
           maxBuffer: 512 * 1024 * 1024,
         });
         break;
-      }
-      case "outputs": {
+      case "import":
+        await stack.importStack(JSON.parse(op.state ?? "null"));
+        break;
+      case "outputs":
         result.outputs = plainOutputs(await stack.outputs());
         break;
-      }
+      case "cancel":
+        // Removes the lock a killed run left behind.
+        await stack.cancel();
+        break;
     }
-  });
-}
-
-/** What every run reports besides its own results. */
-export interface RunRecord {
-  ok: boolean;
-  error?: string;
-  /** Everything the CLI printed. */
-  log: string;
-  ms: number;
-}
-
-/** Runs `body`, collecting the CLI's output and the time, and turning a failure into `ok: false` with its message. */
-export async function recordRun<R extends RunRecord>(result: R, body: (onOutput: (text: string) => void) => Promise<void>): Promise<R> {
-  const started = Date.now();
-  const lines: string[] = [];
-  try {
-    await body((text) => lines.push(text));
+    result.ms = Date.now() - started;
   } catch (error) {
     result.ok = false;
     result.error = error instanceof Error ? error.message : String(error);
   }
   result.log = lines.join("");
-  result.ms = Date.now() - started;
+  result.totalMs = Date.now() - startedTotal;
+  result.ms ||= result.totalMs;
   return result;
 }
 
 export type Operation = "up" | "preview" | "refresh" | "destroy";
 
-export interface OperationOptions {
-  /** The engine's --parallel; its default when absent. */
-  parallel?: number;
-  /** refresh only: drop pending creates from state (what a user does after a killed run, without agb-recover-pending). */
-  clearPendingCreates?: boolean;
-}
+export type OperationOptions = Pick<StackOp, "parallel" | "clearPendingCreates">;
 
 /** One operation on an open stack: the resource changes it reports, and `up`'s outputs. */
 export async function runOperation(
@@ -144,14 +146,18 @@ function automationFor(workDir: string): typeof automation {
   return require(require.resolve("@pulumi/pulumi/automation", { paths: [workDir, REPO_ROOT] }));
 }
 
-/** Creates or selects the stack of an example program, with its config set. */
-export async function openStack(spec: StackSpec): Promise<automation.Stack> {
+/** The project name, project directory and CLI environment of a spec, defaults filled in; also for other tools run on that stack. */
+export function stackEnv(spec: StackSpec): { project: string; workDir: string; env: Record<string, string> } {
   const project = spec.project ?? `agb-${spec.example.replace(/[^a-z0-9]+/gi, "-")}`;
-  const stateDir = spec.stateDir ?? path.join(WORK_ROOT, "state");
   const workDir = spec.workDir ?? path.join(WORK_ROOT, "projects", project);
   fs.mkdirSync(workDir, { recursive: true });
+  return { project, workDir, env: pulumiEnv(spec.cliDir, spec.stateDir ?? path.join(WORK_ROOT, "state"), spec.env, workDir) };
+}
+
+/** Creates or selects the stack of an example program, with its config set. */
+export async function openStack(spec: StackSpec): Promise<automation.Stack> {
+  const { project, workDir, env } = stackEnv(spec);
   const programModule = spec.programPath ?? path.join(REPO_ROOT, "dist", "examples", spec.example, "index.js");
-  const env = pulumiEnv(spec.cliDir, stateDir, spec.env, workDir);
   const { LocalWorkspace, PulumiCommand } = automationFor(workDir);
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(spec.cliDir), skipVersionCheck: true });
   const stack = await LocalWorkspace.createOrSelectStack(

@@ -1,19 +1,31 @@
-/** Shared pieces of the reliability scenarios: stacks, state views, the emulator's truth. */
-import { isReleasedStatus } from "../../wire/sessionStatus";
+/** Shared pieces of the reliability scenarios: stacks, state views, the emulator's truth, and each scenario's section of the report. */
 import fs from "node:fs";
 import path from "node:path";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/startEmulator";
-import { desiredLabels } from "../../provider/labels/desiredLabels";
-import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
-import type { LabelMap } from "../../provider/labels/labelMapSchema";
-import { SESSION_TYPE } from "../../provider/resources/Session";
-import { ensurePulumiCli, WORK_ROOT } from "../pulumi-driver/pulumiCli";
-import type { Deployment } from "../../provider/recovery/recoverPendingCreates";
-import { startRecordingProxy, type RecordingProxy } from "../pulumi-driver/recordingProxy";
-import type { ChildResult, ChildSpec } from "./stackChild";
-import { runOp } from "./stackProcess";
+import { isReleasedStatus } from "../../../wire/sessionStatus";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator/startEmulator";
+import { desiredLabels } from "../../../provider/labels/desiredLabels";
+import { CREATE_TOKEN_LABEL } from "../../../provider/labels/ignoreRules";
+import type { LabelMap } from "../../../provider/labels/labelMapSchema";
+import { SESSION_TYPE } from "../../../provider/resources/Session";
+import type { Deployment } from "../../../provider/recovery/recoverPendingCreates";
+import { ensurePulumiCli, WORK_ROOT } from "../../../tools/pulumi-driver/pulumiCli";
+import { startRecordingProxy, type RecordingProxy } from "../../../tools/pulumi-driver/recordingProxy";
+import { runStackAction } from "../../../tools/pulumi-driver/runStackAction";
+import type { ActionResult, StackSpec } from "../../../tools/pulumi-driver/stackRunner";
+import type { ScenarioReport } from "./ScenarioReport";
 
 export const RELIABILITY_ROOT = path.join(WORK_ROOT, "reliability");
+/** Where each scenario leaves its section; writeReliabilityReport.ts puts them together. */
+export const SECTIONS_DIR = path.join(RELIABILITY_ROOT, "sections");
+/** Long enough for the slowest scenario (the soak) on a loaded 2-CPU machine. */
+export const SCENARIO_TIMEOUT_MS = 40 * 60_000;
+
+/** Keeps a scenario's section for the report, before the test judges it (a failed scenario is reported too). */
+export function recordSection(report: ScenarioReport): ScenarioReport {
+  fs.mkdirSync(SECTIONS_DIR, { recursive: true });
+  fs.writeFileSync(path.join(SECTIONS_DIR, `${report.key}.json`), JSON.stringify(report));
+  return report;
+}
 
 let cliDir: string | undefined;
 /** The CLI directory: PULUMI_CLI_DIR, else what scripts/ensure-pulumi.sh finds or builds (cached). */
@@ -37,8 +49,8 @@ export async function withEmulator<T>(
   }
 }
 
-/** A fresh stack of examples/basic (N sessions labelled project=demo, environment=dev) under .work/reliability/<name>. */
-export function freshStack(name: string, endpoint: string, config: Record<string, string> = {}): ChildSpec {
+/** A fresh stack of examples/basic (N sessions labelled project=demo, environment=dev) under .work/reliability/<name>, with its own PULUMI_HOME. */
+export function freshStack(name: string, endpoint: string, config: Record<string, string> = {}): StackSpec {
   const dir = path.join(RELIABILITY_ROOT, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -49,25 +61,19 @@ export function freshStack(name: string, endpoint: string, config: Record<string
     stateDir: path.join(dir, "state"),
     workDir: path.join(dir, "project"),
     cliDir: pulumiCliDir(),
+    env: { PULUMI_HOME: path.join(dir, "pulumi-home") },
     config: { "agb:endpoint": endpoint, "agb:apiKey": "akm-reliability-local", ...config },
   };
 }
 
-export function withConfig(spec: ChildSpec, config: Record<string, string>): ChildSpec {
+export function withConfig(spec: StackSpec, config: Record<string, string>): StackSpec {
   return { ...spec, config: { ...spec.config, ...config } };
 }
 
-export async function exportState(spec: ChildSpec): Promise<{ version: number; deployment: Deployment }> {
-  const file = path.join(path.dirname(spec.stateDir), `export-${Date.now()}.json`);
-  const result = await runOp(spec, { action: "export", file });
-  if (!result.ok) throw new Error(`export failed: ${result.error}`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as { version: number; deployment: Deployment };
-}
-
-export async function importState(spec: ChildSpec, state: { version: number; deployment: Deployment }): Promise<ChildResult> {
-  const file = path.join(path.dirname(spec.stateDir), `import-${Date.now()}.json`);
-  fs.writeFileSync(file, JSON.stringify(state));
-  return runOp(spec, { action: "import", file });
+export async function exportState(spec: StackSpec): Promise<{ version: number; deployment: Deployment }> {
+  const result = await runStackAction(spec, "export");
+  if (!result.ok || !result.exported) throw new Error(`export failed: ${result.error}`);
+  return JSON.parse(result.exported) as { version: number; deployment: Deployment };
 }
 
 export interface StateSession {
@@ -135,7 +141,7 @@ export function compareWithEmulator(deployment: Deployment, emulator: RunningEmu
 }
 
 /** The engine's summary line of a failed run, without the CLI's noise. */
-export function errorExcerpt(result: ChildResult, max = 600): string {
+export function errorExcerpt(result: ActionResult, max = 600): string {
   const text = `${result.log}\n${result.error ?? ""}`;
   const all = text.split("\n").map((l) => l.trim());
   // The engine's own "error: ..." lines say it best; the rest (progress lines) repeats them.
@@ -143,12 +149,6 @@ export function errorExcerpt(result: ChildResult, max = 600): string {
   const errors = all.filter((l) => (l.startsWith("error:") || l.startsWith("* ")) && !/^error: update failed$/.test(l) && !/^error: \d+ errors? occurred:$/.test(l));
   const lines = errors.length > 0 ? errors : all.filter((l) => /error|failed/i.test(l) && !l.startsWith("at "));
   return [...new Set(lines)].join(" | ").slice(0, max);
-}
-
-export function sum(values: Iterable<number>): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }
 
 export function seconds(ms: number): string {

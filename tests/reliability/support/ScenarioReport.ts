@@ -1,5 +1,5 @@
 /** What one reliability scenario reports: a summary row and its section of docs/reliability.md. */
-import type { Truth } from "./kit";
+import type { Truth } from "./scenarioKit";
 
 export interface ScenarioReport {
   key: string;

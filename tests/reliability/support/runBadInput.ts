@@ -1,7 +1,7 @@
-import { configureRuntime } from "../../provider/runtime/runtimeState";
-import { sessionProviderImpl } from "../../provider/runtime/sessionProviderImpl";
-import { sessionLabelsProviderImpl } from "../../provider/runtime/sessionLabelsProviderImpl";
-import type { BadInputCase } from "../../tests/fixtures/badInputs";
+import { configureRuntime } from "../../../provider/runtime/runtimeState";
+import { sessionProviderImpl } from "../../../provider/runtime/sessionProviderImpl";
+import { sessionLabelsProviderImpl } from "../../../provider/runtime/sessionLabelsProviderImpl";
+import type { BadInputCase } from "../../fixtures/badInputs";
 
 export interface BadInputResult {
   name: string;

@@ -2,14 +2,14 @@
  * Abuse of the emulator's HTTP surface: malformed requests one by one, and a
  * bounded load of many concurrent loopback clients mixing good and bad calls.
  * Every answer must be a success or an error envelope; the emulator must keep
- * answering. The requests are tests/fixtures/malformedRequests.ts; shared by
+ * answering. The requests are tests/fixtures/malformedRequests.ts; used by
  * tests/reliability/emulatorAbuse.test.ts and the report.
  */
 import http from "node:http";
 import net from "node:net";
-import { mulberry32 } from "../../emulator/faults";
-import { OPERATIONS } from "../../wire/protocol";
-import { MALFORMED_REQUESTS, RAW_MALFORMED_REQUESTS, type AbuseRequest } from "../../tests/fixtures/malformedRequests";
+import { mulberry32 } from "../../../emulator/faults";
+import { OPERATIONS } from "../../../wire/protocol";
+import { MALFORMED_REQUESTS, RAW_MALFORMED_REQUESTS, type AbuseRequest } from "../../fixtures/malformedRequests";
 
 export type AnswerKind = "success" | "error-envelope" | "not-envelope" | "connection-error";
 

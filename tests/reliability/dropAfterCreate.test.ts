@@ -1,11 +1,11 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
-import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator } from "./kit";
-import { byPath, faulted, pathTable } from "../pulumi-driver/recordingProxy";
-import { runOp } from "./stackProcess";
-import { type ScenarioReport, truthLine } from "./ScenarioReport";
+import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
+import { byPath, faulted, pathTable } from "../../tools/pulumi-driver/recordingProxy";
+import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
+import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 
-export async function scenarioDropAfterCreate(sessions = 20): Promise<ScenarioReport> {
+async function scenarioDropAfterCreate(sessions = 20): Promise<ScenarioReport> {
   return withEmulator({ faults: { dropAfterActRate: 0.3, paths: [OPERATIONS.createSession.path], seed: 3 } }, async (emulator, proxy) => {
     const spec = freshStack("a-drop-after-create", proxy.url, { sessionCount: String(sessions) });
     const up = await runOp(spec, { action: "up" });
@@ -40,3 +40,12 @@ export async function scenarioDropAfterCreate(sessions = 20): Promise<ScenarioRe
     };
   });
 }
+
+it(
+  "a connection dropped after AGB created the session leaves no orphan and no duplicate",
+  async () => {
+    const report = recordSection(await scenarioDropAfterCreate(20));
+    expect({ verdict: report.verdict, lines: report.lines }).toMatchObject({ verdict: "pass" });
+  },
+  SCENARIO_TIMEOUT_MS,
+);

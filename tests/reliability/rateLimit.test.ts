@@ -1,6 +1,6 @@
-import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator } from "./kit";
-import { runOp } from "./stackProcess";
-import { type ScenarioReport, truthLine } from "./ScenarioReport";
+import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
+import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
+import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 
 export interface RateLimitCase {
   /** Emulator requests per second. */
@@ -9,7 +9,7 @@ export interface RateLimitCase {
   cap?: number;
 }
 
-export async function scenarioRateLimit(sessions = 500, cases: RateLimitCase[] = [{ limit: 50 }, { limit: 50, cap: 40 }]): Promise<ScenarioReport> {
+async function scenarioRateLimit(sessions = 500, cases: RateLimitCase[] = [{ limit: 50 }, { limit: 50, cap: 40 }]): Promise<ScenarioReport> {
   const lines: string[] = [
     "Emulator `--rate-limit N` (requests per second over all API paths; beyond it HTTP 429 with `Retry-After: 1`). " +
       `\`pulumi up\` of ${sessions} sessions, fresh stack and emulator each time, every call recorded by a proxy.`,
@@ -68,3 +68,12 @@ export async function scenarioRateLimit(sessions = 500, cases: RateLimitCase[] =
     lines: [...lines, ...(errors.length > 0 ? ["", "Failures:", ...errors.map((e) => `- ${e}`)] : [])],
   };
 }
+
+it(
+  "500 sessions against a rate-limited service, with and without the client cap",
+  async () => {
+    const report = recordSection(await scenarioRateLimit(500, [{ limit: 50 }, { limit: 50, cap: 40 }, { limit: 5 }, { limit: 5, cap: 4 }]));
+    expect({ verdict: report.verdict, lines: report.lines }).toMatchObject({ verdict: "pass" });
+  },
+  SCENARIO_TIMEOUT_MS,
+);

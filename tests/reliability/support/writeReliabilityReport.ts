@@ -1,93 +1,33 @@
-import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 /**
- * The reliability report: runs every scenario with the real Pulumi CLI against
- * local emulators and writes docs/reliability.md.
- *   node scripts/reliability-report.js            all scenarios -> docs/reliability.md
- *   node scripts/reliability-report.js a d        only those -> .work/reliability/partial.md
+ * The reliability project's global teardown: when RELIABILITY_REPORT names a
+ * file, puts the sections the scenario suites left (scenarioKit's
+ * recordSection) together into the report, stamped (tools/report/reportStamp.ts).
+ * Into docs/ only from a clean tree and with every scenario's section.
+ * RELIABILITY_REPORT is set by scripts/reliability-report.js (`npm run report:reliability`).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../pulumi-driver/pulumiCli";
-import { pulumiCliDir, RELIABILITY_ROOT, seconds } from "./kit";
-import { scenarioAbuse } from "./scenarioAbuse";
-import { scenarioBadInput } from "./scenarioBadInput";
-import { scenarioDropAfterCreate } from "./scenarioDropAfterCreate";
-import { scenarioExpiry } from "./scenarioExpiry";
-import { scenarioInterruption } from "./scenarioInterruption";
-import { scenarioRateLimit } from "./scenarioRateLimit";
+import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/client/clientOptions";
+import { descendants } from "../../../tools/pulumi-driver/processTree";
+import { REPO_ROOT } from "../../../tools/pulumi-driver/pulumiCli";
+import { isInDocs, refuseDirtyDocs, stampLines, startStamp, type ReportStamp } from "../../../tools/report/reportStamp";
+import { pulumiCliDir, SECTIONS_DIR } from "./scenarioKit";
 import type { ScenarioReport } from "./ScenarioReport";
-import { scenarioRetriesUnderLoad } from "./scenarioRetriesUnderLoad";
-import { scenarioSoak } from "./scenarioSoak";
-import { descendants } from "../pulumi-driver/processTree";
 
-const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
-  a: () => scenarioDropAfterCreate(20),
-  b: () => scenarioRetriesUnderLoad(50, Number(process.env.RELIABILITY_RUNS ?? 5)),
-  c: () => scenarioInterruption(30, 12),
-  d: () => scenarioExpiry(),
-  e: () =>
-    scenarioRateLimit(500, [
-      { limit: 50 },
-      { limit: 50, cap: 40 },
-      { limit: 5 },
-      { limit: 5, cap: 4 },
-    ]),
-  f: () => scenarioAbuse(200, 30_000),
-  g: () => scenarioBadInput(),
-  h: () => scenarioSoak(30, Number(process.env.RELIABILITY_SOAK_RUNS ?? 10)),
-};
+/** Every scenario, by the key its suite records: the full report needs them all. */
+export const SCENARIO_KEYS = ["a", "b", "c", "d", "e", "f", "g", "h"];
 
-function git(args: string[]): string {
-  try {
-    return execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
+const STAMP = Symbol.for("pulumi-agb.reliabilityStamp");
+type WithStamp = typeof globalThis & { [STAMP]?: ReturnType<typeof startStamp> };
+
+/** globalSetup: no section of an earlier run may end up in this report. */
+export function reliabilitySetup(): void {
+  fs.rmSync(SECTIONS_DIR, { recursive: true, force: true });
+  if (process.env.RELIABILITY_REPORT) (globalThis as WithStamp)[STAMP] = startStamp(pulumiCliDir());
 }
 
-function cliVersion(): string {
-  try {
-    return execFileSync(path.join(pulumiCliDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const wanted = argv.length > 0 ? argv : Object.keys(SCENARIOS);
-  const unknown = wanted.filter((k) => !(k in SCENARIOS));
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown scenario(s) ${unknown.join(", ")}; known: ${Object.keys(SCENARIOS).join(" ")}\n`);
-    return 2;
-  }
-  fs.mkdirSync(RELIABILITY_ROOT, { recursive: true });
-  const started = Date.now();
-  const reports: ScenarioReport[] = [];
-  for (const key of wanted) {
-    const t0 = Date.now();
-    process.stderr.write(`reliability: scenario ${key} ...\n`);
-    try {
-      reports.push(await SCENARIOS[key]());
-    } catch (error) {
-      reports.push({
-        key,
-        title: `scenario ${key}`,
-        runs: 0,
-        sessions: "-",
-        orphans: "-",
-        lostLabels: "-",
-        retries: "-",
-        calls: "-",
-        verdict: "FAIL",
-        lines: [`The scenario itself failed: \`${String(error instanceof Error ? (error.stack ?? error.message) : error).slice(0, 1500)}\``],
-      });
-    }
-    process.stderr.write(`reliability: scenario ${key} ${reports[reports.length - 1].verdict} in ${seconds(Date.now() - t0)}\n`);
-  }
-
-  // Nothing this report started may outlive it.
+export default function writeReliabilityReport(): void {
+  // Nothing the suites started may outlive them.
   const leftovers = descendants(process.pid).map((p) => p.pid);
   for (const pid of leftovers) {
     try {
@@ -96,26 +36,31 @@ export async function main(argv: string[]): Promise<number> {
       // already gone
     }
   }
-
-  const markdown = render(reports, Date.now() - started, leftovers.length);
-  const out = argv.length > 0 ? path.join(RELIABILITY_ROOT, "partial.md") : path.join(REPO_ROOT, "docs", "reliability.md");
-  fs.writeFileSync(out, markdown);
-  process.stderr.write(`reliability: wrote ${path.relative(REPO_ROOT, out)}\n`);
-  return reports.every((r) => r.verdict !== "FAIL") ? 0 : 1;
+  const out = process.env.RELIABILITY_REPORT;
+  const stamper = (globalThis as WithStamp)[STAMP];
+  if (!out || !stamper) return;
+  const stamp = stamper.finish();
+  const reports = SCENARIO_KEYS.filter((key) => fs.existsSync(path.join(SECTIONS_DIR, `${key}.json`))).map(
+    (key) => JSON.parse(fs.readFileSync(path.join(SECTIONS_DIR, `${key}.json`), "utf8")) as ScenarioReport,
+  );
+  const missing = SCENARIO_KEYS.filter((key) => !reports.some((r) => r.key === key));
+  refuseDirtyDocs(out, stamp.dirty);
+  if (isInDocs(out) && missing.length > 0) throw new Error(`refusing to write ${out}: no section for scenario(s) ${missing.join(", ")}`);
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, render(reports, stamp, leftovers.length));
+  process.stderr.write(`reliability: wrote ${path.relative(REPO_ROOT, path.resolve(out))}\n`);
 }
 
-function render(reports: ScenarioReport[], ms: number, leftovers: number): string {
+function render(reports: ScenarioReport[], stamp: ReportStamp, leftovers: number): string {
   const lines = [
     "# Reliability and security report",
     "",
     "Nothing lost, nothing orphaned, nothing leaked: what `pulumi-agb` does when the network, the service, the user's input " +
-      "or the deployment itself goes wrong. Every figure below comes from one run of `node scripts/reliability-report.js` " +
-      "(TypeScript in `tools/reliability/`), driving the real Pulumi CLI through the Automation API against local AGB emulators " +
-      "with fault injection; nothing here is estimated.",
+      "or the deployment itself goes wrong. Every figure below comes from one run of `npm run report:reliability`: the test suites " +
+      "of `tests/reliability/` (the jest project `reliability`), driving the real Pulumi CLI through the Automation API against " +
+      "local AGB emulators with fault injection; nothing here is estimated.",
     "",
-    `- generated: ${new Date().toISOString()}, total run time ${seconds(ms)}`,
-    `- commit: \`${git(["rev-parse", "--short", "HEAD"])}\`${git(["status", "--porcelain", "--untracked-files=no"]) ? " (with uncommitted changes in the tree)" : ""}`,
-    `- Pulumi CLI ${cliVersion()}, Node ${process.version}, ${os.cpus().length} CPUs (shared with other work while this ran)`,
+    ...stampLines(stamp),
     "- provider defaults: " +
       "6 attempts per call, full-jitter backoff 200 ms-10 s, Retry-After honoured up to 30 s, 32 requests in flight, no rate cap; " +
       `a create whose outcome is unknown is looked up by its create token, up to ${DEFAULT_CLIENT_OPTIONS.retry.maxAttempts} rounds with the same backoff as any retry; a lookup that fails is repeated in the same budget`,
@@ -177,9 +122,9 @@ function render(reports: ScenarioReport[], ms: number, leftovers: number): strin
     "## Reproduce",
     "",
     "```",
-    "npx tsc -p . && node scripts/reliability-report.js      # all scenarios, rewrites this file",
-    "node scripts/reliability-report.js c d                 # some scenarios, to .work/reliability/partial.md",
-    "npx jest tests/reliability                             # bad-input table, emulator abuse (3 s load), recovery logic",
+    "npm run report:reliability                          # every scenario; rewrites this file (clean tree only)",
+    "npm run report:reliability -- --out /tmp/r.md c d   # some scenarios, written elsewhere",
+    "npm run test:reliability                            # the same suites, no report (CI runs this)",
     "npx jest --runInBand tests/e2e/recoverPending.test.ts  # agb-recover-pending after a real SIGKILL, real CLI",
     "```",
     "",

@@ -1,9 +1,9 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
-import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator } from "./kit";
-import { attemptsPerOperation, type RecordedCall, faulted } from "../pulumi-driver/recordingProxy";
-import { runOp } from "./stackProcess";
-import { type ScenarioReport, truthLine } from "./ScenarioReport";
+import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
+import { attemptsPerOperation, type RecordedCall, faulted } from "../../tools/pulumi-driver/recordingProxy";
+import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
+import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 
 const AMBIGUOUS_CREATE_ROUNDS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
 const MAX_ATTEMPTS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
@@ -62,7 +62,7 @@ function checkBounds(calls: readonly RecordedCall[]): BoundCheck[] {
   return out;
 }
 
-export async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<ScenarioReport> {
+async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<ScenarioReport> {
   const lines: string[] = [
     `Emulator faults on every API path: ${LOAD_FAULTS.errorRate * 100}% HTTP ${LOAD_FAULTS.errorStatus}, ` +
       `${LOAD_FAULTS.throttleRate * 100}% HTTP 429 with \`Retry-After: ${LOAD_FAULTS.retryAfterSeconds}\`, ` +
@@ -154,3 +154,12 @@ export async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise
     lines: [`**${passed} of ${runs}** runs succeeded in one \`up\` with state equal to the emulator's truth.`, "", ...lines],
   };
 }
+
+it(
+  "every up under 5xx, 429, resets and spikes ends with the state equal to the truth, within the retry bounds",
+  async () => {
+    const report = recordSection(await scenarioRetriesUnderLoad(50, Number(process.env.RELIABILITY_RUNS ?? 5)));
+    expect({ verdict: report.verdict, lines: report.lines }).toMatchObject({ verdict: "pass" });
+  },
+  SCENARIO_TIMEOUT_MS,
+);

@@ -10,9 +10,9 @@ import { isReleasedStatus } from "../../wire/sessionStatus";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { PENDING_ID_PREFIX } from "../../provider/runtime/pendingCreate";
 import type { RunningEmulator } from "../../emulator/startEmulator";
-import { errorExcerpt, exportState, freshStack, seconds, stateSessions, withEmulator } from "./kit";
-import type { ScenarioReport } from "./ScenarioReport";
-import { runOp } from "./stackProcess";
+import { errorExcerpt, exportState, freshStack, seconds, stateSessions, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
+import type { ScenarioReport } from "./support/ScenarioReport";
+import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
 
 export const SOAK_FAULTS = {
   errorRate: 0.2,
@@ -96,7 +96,7 @@ async function soakRun(run: number, sessions: number): Promise<SoakRun> {
   });
 }
 
-export async function scenarioSoak(sessions = 30, runs = 10): Promise<ScenarioReport> {
+async function scenarioSoak(sessions = 30, runs = 10): Promise<ScenarioReport> {
   const results: SoakRun[] = [];
   for (let run = 1; run <= runs; run++) results.push(await soakRun(run, sessions));
   const clean = (r: SoakRun) => r.orphans === 0 && r.duplicates === 0 && r.idsMatch && r.pending === 0 && r.inState === sessions;
@@ -136,3 +136,12 @@ export async function scenarioSoak(sessions = 30, runs = 10): Promise<ScenarioRe
     ],
   };
 }
+
+it(
+  "every soak run under lost answers ends clean",
+  async () => {
+    const report = recordSection(await scenarioSoak(30, Number(process.env.RELIABILITY_SOAK_RUNS ?? 10)));
+    expect({ verdict: report.verdict, lines: report.lines }).toMatchObject({ verdict: "pass" });
+  },
+  SCENARIO_TIMEOUT_MS,
+);

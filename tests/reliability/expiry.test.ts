@@ -1,9 +1,9 @@
 import { isReleasedStatus } from "../../wire/sessionStatus";
-import { compareWithEmulator, errorExcerpt, exportState, freshStack, stateSessions, withConfig, withEmulator } from "./kit";
-import { runOp } from "./stackProcess";
-import { type ScenarioReport, truthLine } from "./ScenarioReport";
+import { compareWithEmulator, errorExcerpt, exportState, freshStack, stateSessions, withConfig, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
+import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
+import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 
-export async function scenarioExpiry(): Promise<ScenarioReport> {
+async function scenarioExpiry(): Promise<ScenarioReport> {
   return withEmulator({}, async (emulator) => {
     const base = freshStack("d-expiry", emulator.url, { sessionCount: "3" });
     const first = await runOp(base, { action: "up" });
@@ -47,3 +47,12 @@ export async function scenarioExpiry(): Promise<ScenarioReport> {
     };
   });
 }
+
+it(
+  "a session expired between preview and up fails the up loudly, and refresh + up repair it",
+  async () => {
+    const report = recordSection(await scenarioExpiry());
+    expect({ verdict: report.verdict, lines: report.lines }).toMatchObject({ verdict: "pass" });
+  },
+  SCENARIO_TIMEOUT_MS,
+);

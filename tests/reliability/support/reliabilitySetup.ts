@@ -1,0 +1,3 @@
+import { reliabilitySetup } from "./writeReliabilityReport";
+
+export default reliabilitySetup;
