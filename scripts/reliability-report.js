@@ -40,7 +40,7 @@ if (!values.out) {
 const files = positionals.map((key) => `tests/reliability/${FILES[key]}.test.ts`);
 const jest = path.join(path.dirname(require.resolve("jest/package.json")), "bin", "jest.js");
 execFileSync("bash", [path.join(ROOT, "scripts", "ensure-pulumi.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-const run = spawnSync(process.execPath, [jest, "--runInBand", "--selectProjects", "reliability", ...files], {
+const run = spawnSync(process.execPath, [jest, "--selectProjects", "reliability", "--runInBand", ...files], {
   cwd: ROOT,
   stdio: "inherit",
   env: { ...process.env, RELIABILITY_REPORT: out },
