@@ -21,13 +21,13 @@ import path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
 import { pulumiEnv, REPO_ROOT } from "../../tools/pulumi-driver/pulumiCli";
-import { runRecoverPending, type RecoverRun } from "../../tools/pulumi-driver/recoverPendingCli";
+import { runRecoverPending, type RecoverRun } from "../support/recoverPendingCli";
 import { killProcessTree } from "../../tools/pulumi-driver/processTree";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { SESSION_TYPE } from "../../provider/resources/Session";
 import { pulumiCliDir, StackFixture } from "../support/stackFixture";
 import { cleanSuite, E2E_API_KEY, mutatingCounts, pulumiCli, suitePaths } from "./support/e2eSupport";
-import { startSlowAnswerProxy, type SlowAnswerProxy } from "../../tools/pulumi-driver/slowAnswerProxy";
+import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
 
 jest.setTimeout(900_000);
 

@@ -1,7 +1,7 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
-import { byPath, faulted, pathTable } from "../../tools/pulumi-driver/recordingProxy";
+import { byPath, faulted, pathTable } from "../support/recordingProxy";
 import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
 import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 

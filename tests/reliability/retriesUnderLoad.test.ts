@@ -1,7 +1,7 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
-import { attemptsPerOperation, type RecordedCall, faulted } from "../../tools/pulumi-driver/recordingProxy";
+import { attemptsPerOperation, type RecordedCall, faulted } from "../support/recordingProxy";
 import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
 import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { REPO_ROOT } from "../pulumi-driver/pulumiCli";
-import { BENCH_ROOT } from "./benchPaths";
+import { REPO_ROOT, WORK_ROOT } from "../pulumi-driver/pulumiCli";
+
+/** Where the benchmark keeps its stacks, state and scratch output. */
+export const BENCH_ROOT = path.join(WORK_ROOT, "bench");
 
 export interface BenchOptions {
   sizes: number[];
@@ -13,7 +15,6 @@ export interface BenchOptions {
   capPerSecond: number;
   capConcurrent: number;
   actionTimeoutMs: number;
-  note?: string;
 }
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -30,7 +31,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       "cap-rps": { type: "string", default: "40" },
       "cap-concurrent": { type: "string", default: "8" },
       "action-timeout-min": { type: "string", default: "45" },
-      note: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -38,9 +38,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   if (values.help) {
     process.stdout.write(
       "usage: npm run bench -- [--sizes 10,100,500] [--with-1000] [--quick] [--latency MS] [--out DIR] [--no-rate-limit-run]\n" +
-        "  [--emulator-rate-limit N] [--cap-rps N] [--cap-concurrent N] [--action-timeout-min M] [--note TEXT]\n" +
+        "  [--emulator-rate-limit N] [--cap-rps N] [--cap-concurrent N] [--action-timeout-min M]\n" +
         "  --quick: sizes 10 unless --sizes is given. Runs other than the default full one write to\n" +
-        "  .work/bench/out unless --out is given, so docs/benchmark.* keep the full run.\n",
+        "  .work/bench/out unless --out is given, so docs/benchmark.* keep the full run. docs/ is written only from a clean tree.\n",
     );
     process.exit(0);
   }
@@ -66,6 +66,5 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     capPerSecond: num(values["cap-rps"] as string, "cap-rps"),
     capConcurrent: num(values["cap-concurrent"] as string, "cap-concurrent"),
     actionTimeoutMs: num(values["action-timeout-min"] as string, "action-timeout-min") * 60_000,
-    note: values.note,
   };
 }

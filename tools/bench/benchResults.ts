@@ -1,14 +1,21 @@
-/** What one benchmark run measured: the shape of docs/benchmark.json. */
-import type { StateMeasure } from "./benchAction";
-import type { Phase } from "./floor";
-import type { TreeUsage } from "./procTree";
+/** What one benchmark run measured: the shape of docs/benchmark.json, and the figures derived from it. */
+import type { ReportStamp } from "../report/reportStamp";
+import type { TreeUsage } from "./benchProcesses";
+
+/** The lifecycle every stack of the benchmark goes through, in order. */
+export const PHASES = ["create", "edit", "noChange", "refresh", "destroy"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const BASE_LABELS = { project: "demo", environment: "dev" };
+/** The label edit: one value changes on every session. */
+export const EDIT_LABELS = { environment: "staging" };
 
 export interface OpMeasure {
   phase: Phase;
   ok: boolean;
-  /** Wall time of the operation itself (for a stack: stack.up/refresh/destroy). */
+  /** Wall time of the operation itself (stack.up/refresh/destroy). */
   ms: number;
-  /** For a stack: the whole child process, opening the stack and setting config included. */
+  /** The whole child process, opening the stack and setting config included. */
   totalMs?: number;
   changes?: Record<string, number>;
   /** API calls per path, from the emulator's counts. */
@@ -23,15 +30,27 @@ export interface OpMeasure {
   error?: string;
 }
 
-export type StateResult = StateMeasure & { stateFileBytes: number };
+export interface StateMeasure {
+  /** `pulumi stack export` text, bytes. */
+  exportBytes: number;
+  /** The state file on disk, bytes. */
+  stateFileBytes: number;
+  /** Resources carrying a serialized dynamic provider. */
+  dynamicResources: number;
+  /** Bytes of one `__provider` value, the largest. */
+  providerBytesMax: number;
+  /** Bytes of one dynamic resource's state entry (mean). */
+  resourceEntryBytesMean: number;
+  /** The first `__provider` text, for inspection. */
+  providerSample: string;
+}
 
 export interface SizeResult {
   sessions: number;
-  ours: OpMeasure[];
-  engineOnly: OpMeasure[];
-  floor: OpMeasure[];
-  oursState?: StateResult;
-  engineState?: StateResult;
+  /** Per target key (benchTargets.ts), the five operations in order. */
+  ops: Record<string, OpMeasure[]>;
+  /** Per target key, measured after the create. */
+  state: Record<string, StateMeasure | undefined>;
 }
 
 export interface RateLimitedResult {
@@ -42,7 +61,7 @@ export interface RateLimitedResult {
   ops: OpMeasure[];
 }
 
-export interface TargetVerdict {
+export interface GoalVerdict {
   name: string;
   status: "met" | "missed" | "error" | "not run";
   summary: string;
@@ -59,35 +78,25 @@ export interface LoadCost {
 }
 
 export interface BenchResults {
-  startedAt: string;
-  finishedAt: string;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGb: number;
-    node: string;
-    pulumiCli: string;
-    pulumiNodeSdk: string;
-    loadAverageStart: number[];
-    loadAverageEnd: number[];
-  };
+  stamp: ReportStamp;
+  machine: { cpuModel: string; memoryGb: number; pulumiNodeSdk: string };
   params: {
     latencyMs: number;
     sizes: number[];
     quick: boolean;
-    /** Free text for the report header (e.g. what else ran on the machine). */
-    note?: string;
     engineParallelism: number;
     engineParallelismSource: string;
     clientMaxConcurrent: number;
     labels: { base: Record<string, string>; edit: Record<string, string> };
   };
+  /** Target keys and titles, in column order. */
+  targets: Array<{ key: string; title: string; about: string }>;
   sizes: SizeResult[];
   rateLimited?: RateLimitedResult;
   providerCodeBytes: { runtimeJsBytes: number; providerJsBytes: number };
   /** `require("pulumi-agb")` in a program, and the runtime the provider process loads. */
   load: { programPackage: LoadCost; providerRuntime: LoadCost };
-  targets: TargetVerdict[];
+  goals: GoalVerdict[];
 }
 
 export const PHASE_TITLE: Record<Phase, string> = {
@@ -98,11 +107,11 @@ export const PHASE_TITLE: Record<Phase, string> = {
   destroy: "destroy",
 };
 
-export function opOf(list: OpMeasure[], phase: Phase): OpMeasure | undefined {
-  return list.find((m) => m.phase === phase);
+export function opOf(size: SizeResult, target: string, phase: Phase): OpMeasure | undefined {
+  return size.ops[target]?.find((m) => m.phase === phase);
 }
 
-export function totalMs(list: OpMeasure[]): number {
+export function totalMs(list: OpMeasure[] = []): number {
   return list.reduce((a, m) => a + m.ms, 0);
 }
 
@@ -111,11 +120,7 @@ export const REFERENCE_SESSIONS = 500;
 
 /** The size goals are judged at: 500 sessions when the run had it, else its largest. */
 export function referenceSize(r: BenchResults): SizeResult | undefined {
-  return r.sizes.find((x) => x.sessions === REFERENCE_SESSIONS) ?? largestSize(r);
-}
-
-export function largestSize(r: BenchResults): SizeResult | undefined {
-  return r.sizes.reduce<SizeResult | undefined>((a, b) => (!a || b.sessions > a.sessions ? b : a), undefined);
+  return r.sizes.find((x) => x.sessions === REFERENCE_SESSIONS) ?? r.sizes[r.sizes.length - 1];
 }
 
 export function callsText(calls: Record<string, number>): string {
@@ -136,7 +141,29 @@ export function ratio(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(2)}x` : "n/a";
 }
 
-export function stateBytesPerSession(size: SizeResult, which: "oursState" | "engineState"): number | undefined {
-  const state = size[which];
+export function stateBytesPerSession(size: SizeResult, target: string): number | undefined {
+  const state = size.state[target];
   return state ? Math.round(state.stateFileBytes / size.sessions) : undefined;
+}
+
+/** Sizes of the serialized provider and of each resource's entry, from `pulumi stack export` text. */
+export function measureState(exported: string, stateFileBytes: number): StateMeasure {
+  const resources = (JSON.parse(exported) as { deployment?: { resources?: Array<Record<string, { __provider?: unknown } | undefined>> } })
+    .deployment?.resources ?? [];
+  const providers: string[] = [];
+  const entries: number[] = [];
+  for (const resource of resources) {
+    const provider = resource.inputs?.__provider ?? resource.outputs?.__provider;
+    if (typeof provider !== "string") continue;
+    providers.push(provider);
+    entries.push(Buffer.byteLength(JSON.stringify(resource)));
+  }
+  return {
+    exportBytes: Buffer.byteLength(exported),
+    stateFileBytes,
+    dynamicResources: providers.length,
+    providerBytesMax: Math.max(0, ...providers.map((p) => Buffer.byteLength(p))),
+    resourceEntryBytesMean: entries.length ? Math.round(entries.reduce((a, b) => a + b, 0) / entries.length) : 0,
+    providerSample: providers[0] ?? "",
+  };
 }

@@ -1,4 +1,4 @@
-/** Facts about the machine and the package that a benchmark report states: parallelism, code size, load cost, versions. */
+/** Facts about the machine and the package that a benchmark report states: parallelism, code size, load cost, versions (the rest is the stamp). */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -83,23 +83,8 @@ export function loadCost(module: string): LoadCost {
   return runs.reduce<LoadCost>((best, run) => (run.ms < best.ms ? run : best), runs[0] ?? { ms: 0, heapKb: 0, modules: 0, loadsAxios: false, loadsZod: false });
 }
 
-export function machineInfo(cliDir: string): BenchResults["machine"] {
-  let pulumiVersion = "?";
-  try {
-    pulumiVersion = execFileSync(path.join(cliDir, "pulumi"), ["version"], { encoding: "utf8" }).trim();
-  } catch {
-    // unknown
-  }
+export function machineInfo(): BenchResults["machine"] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdkVersion = (require(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string }).version;
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? "?",
-    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
-    node: process.version,
-    pulumiCli: pulumiVersion,
-    pulumiNodeSdk: sdkVersion,
-    loadAverageStart: os.loadavg().map((n) => Number(n.toFixed(2))),
-    loadAverageEnd: [],
-  };
+  const sdk = require(path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string };
+  return { cpuModel: os.cpus()[0]?.model ?? "?", memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)), pulumiNodeSdk: sdk.version };
 }

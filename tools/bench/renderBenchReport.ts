@@ -7,10 +7,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import type { BenchResults } from "./benchResults";
-import { evaluateTargets } from "./benchTargets";
+import { evaluateGoals } from "./benchGoals";
 import { writeReport } from "./writeReport";
 
 const [jsonFile = path.join(REPO_ROOT, "docs", "benchmark.json"), outDir = path.dirname(jsonFile)] = process.argv.slice(2);
 const results = JSON.parse(fs.readFileSync(jsonFile, "utf8")) as BenchResults;
-results.targets = evaluateTargets(results);
+results.goals = evaluateGoals(results);
 for (const file of writeReport(results, outDir)) process.stdout.write(`wrote ${file}\n`);

@@ -1,24 +1,24 @@
 import fs from "node:fs";
 import path from "node:path";
-import { opOf, totalMs, type BenchResults, type OpMeasure } from "./benchResults";
-import { GOALS } from "./benchTargets";
+import { opOf, totalMs, type BenchResults, type OpMeasure, type SizeResult } from "./benchResults";
+import { GOALS } from "./benchGoals";
+import { FLOOR } from "./benchTargets";
 import { renderBenchMarkdown } from "./renderBenchMarkdown";
 import { timeChartSvg, type Series } from "./svgChart";
 
-/** The three variants and the goal line against session count, for one way of picking a time from a size's operations. */
-function seriesFor(r: BenchResults, pick: (list: OpMeasure[]) => number): Series[] {
+const COLORS = ["#d62728", "#2ca02c", "#1f77b4", "#9467bd", "#ff7f0e"];
+
+/** Each target and the goal line against session count, for one way of picking a time from a size's operations. */
+function seriesFor(r: BenchResults, pick: (size: SizeResult, target: string) => number): Series[] {
   const xs = r.sizes.map((x) => x.sessions);
-  const ours = r.sizes.map((x) => pick(x.ours) / 1000);
-  const engine = r.sizes.map((x) => pick(x.engineOnly) / 1000);
-  const floor = r.sizes.map((x) => pick(x.floor) / 1000);
-  const base = engine.map((e, i) => e + floor[i]);
+  const floor = r.sizes.map((x) => pick(x, FLOOR.key) / 1000);
   return [
-    { label: "pulumi-agb (ours)", xs, ys: ours, color: "#d62728", width: 3 },
-    { label: "engine-only (bare dynamic provider)", xs, ys: engine, color: "#1f77b4" },
-    { label: "floor (AgbClient script)", xs, ys: floor, color: "#2ca02c" },
-    { label: `${GOALS.overEngineOnlyPlusFloor} x (engine-only + floor)`, xs, ys: base.map((b) => b * GOALS.overEngineOnlyPlusFloor), color: "#999999", dashed: true },
+    ...r.targets.map((t, i) => ({ label: t.title, xs, ys: r.sizes.map((x) => pick(x, t.key) / 1000), color: COLORS[i % COLORS.length], width: i === 0 ? 3 : 2 })),
+    { label: `${GOALS.changeOverFloor} x floor`, xs, ys: floor.map((f) => f * GOALS.changeOverFloor), color: "#999999", dashed: true },
   ];
 }
+
+const phaseMs = (phase: OpMeasure["phase"]) => (size: SizeResult, target: string) => opOf(size, target, phase)?.ms ?? 0;
 
 /** Writes benchmark.md, benchmark-time.svg and benchmark.json into `outDir`; returns their paths. */
 export function writeReport(r: BenchResults, outDir: string): string[] {
@@ -31,9 +31,9 @@ export function writeReport(r: BenchResults, outDir: string): string[] {
     svg,
     timeChartSvg(
       [
-        { title: "Whole lifecycle (all five operations)", series: seriesFor(r, totalMs) },
-        { title: "up (create)", series: seriesFor(r, (list) => opOf(list, "create")?.ms ?? 0) },
-        { title: "up (label edit)", series: seriesFor(r, (list) => opOf(list, "edit")?.ms ?? 0) },
+        { title: "Whole lifecycle (all five operations)", series: seriesFor(r, (size, target) => totalMs(size.ops[target])) },
+        { title: "up (create)", series: seriesFor(r, phaseMs("create")) },
+        { title: "up (label edit)", series: seriesFor(r, phaseMs("edit")) },
       ],
       `Wall time against session count (${r.params.latencyMs} ms API latency, parallelism ${r.params.engineParallelism})`,
     ),

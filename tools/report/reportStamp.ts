@@ -27,7 +27,8 @@ export interface ReportStamp {
 }
 
 function git(args: string[]): string {
-  return execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+  // trimEnd only: a porcelain line starts with a space when only the work tree differs.
+  return execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trimEnd();
 }
 
 /** HEAD and the paths that differ from it (untracked included, reports' outputs excepted). */

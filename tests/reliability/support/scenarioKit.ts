@@ -9,7 +9,7 @@ import type { LabelMap } from "../../../provider/labels/labelMapSchema";
 import { SESSION_TYPE } from "../../../provider/resources/Session";
 import type { Deployment } from "../../../provider/recovery/recoverPendingCreates";
 import { ensurePulumiCli, WORK_ROOT } from "../../../tools/pulumi-driver/pulumiCli";
-import { startRecordingProxy, type RecordingProxy } from "../../../tools/pulumi-driver/recordingProxy";
+import { startRecordingProxy, type RecordingProxy } from "../../support/recordingProxy";
 import { runStackAction } from "../../../tools/pulumi-driver/runStackAction";
 import type { ActionResult, StackSpec } from "../../../tools/pulumi-driver/stackRunner";
 import type { ScenarioReport } from "./ScenarioReport";

@@ -1,7 +1,7 @@
-// The engine-only baseline program of the benchmark (npm run bench): the same stack shape as
-// examples/basic (sessionCount resources with labels, the same outputs), but a
-// dynamic provider that makes no API call at all, so what it costs is Pulumi's
-// own work: the engine, the state, the gRPC calls into the dynamic-provider process.
+// The "by hand" program of the benchmark (npm run bench): what a user writes without a
+// package, the same stack shape as examples/basic (sessionCount resources with labels,
+// the same outputs) and a no-op dynamic provider declared in the program, so Pulumi
+// serializes it by closure (the text of every method) into each resource's state.
 // Config: sessionCount (default 2), labels (JSON object, merged over the defaults below).
 import * as pulumi from "@pulumi/pulumi";
 

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { REPO_ROOT } from "./pulumiCli";
+import { REPO_ROOT } from "../../tools/pulumi-driver/pulumiCli";
 
 export const RECOVER_PENDING_CLI = path.join(REPO_ROOT, "dist", "provider", "recovery", "cli.js");
 
