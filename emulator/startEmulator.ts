@@ -30,6 +30,8 @@ export interface EmulatorOptions extends Partial<Omit<StoreOptions, "now">> {
    */
   abandonOnDisconnect?: boolean;
   now?: () => number;
+  /** How injected latency is waited out (default: a real timer); tests inject one they release themselves. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export interface RunningEmulator {
@@ -108,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     else req.resume();
 
     const fault = faults.decide(spec.path);
-    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.delayMs > 0) await (options.sleep ?? sleep)(fault.delayMs);
     if (fault.kind === "reset") {
       req.socket.destroy();
       return;

@@ -207,8 +207,9 @@ describe("emulator: paging", () => {
 });
 
 describe("emulator: session expiry", () => {
-  it("releases a session after its idle timeout, sped up by timeScale", async () => {
-    const emulator = await startEmulator({ timeScale: 1000, defaultIdleSeconds: 1 });
+  it("releases a session after its idle timeout; a per-session timeout overrides the default", async () => {
+    let clock = 1_700_000_000_000;
+    const emulator = await startEmulator({ now: () => clock, defaultIdleSeconds: 1 });
     try {
       const idle = await newSession(emulator.url);
       const longer = (
@@ -217,13 +218,14 @@ describe("emulator: session expiry", () => {
           body: JSON.stringify({ timeout: 3600 }),
         })
       ).json.data as { sessionId: string };
-      await new Promise((resolve) => setTimeout(resolve, 20)); // 20 emulated seconds
+      clock += 20_000;
       expectFailureEnvelope(await raw(emulator.url, "GET", PATHS.getLabel, { query: { sessionId: idle } }), 400, NOT_FOUND_CODE);
       const info = await raw(emulator.url, "POST", PATHS.info, { body: JSON.stringify({ sessionId: idle }) });
       expect(info.json).toMatchObject({ success: true, data: { status: "FINISH" } });
-      // A per-session timeout (1 hour = 3.6 s here) overrides the default.
       const alive = await raw(emulator.url, "POST", PATHS.get, { body: JSON.stringify({ sessionId: longer.sessionId }) });
       expect(alive.json).toMatchObject({ success: true, data: { status: "RUNNING" } });
+      clock += 3600_000;
+      expectFailureEnvelope(await raw(emulator.url, "GET", PATHS.getLabel, { query: { sessionId: longer.sessionId } }), 400, NOT_FOUND_CODE);
     } finally {
       await emulator.close();
     }
@@ -312,18 +314,42 @@ describe("emulator: session expiry", () => {
 });
 
 describe("emulator: a client that hangs up before the answer", () => {
-  /** A createSession whose client gives up while the emulator is still in its latency wait. */
-  async function abandonedCreate(url: string): Promise<void> {
-    const target = new URL(PATHS.create, url);
+  /**
+   * A createSession whose client hangs up while the emulator waits out its
+   * latency, on an injected sleep the test releases itself: once the client's
+   * socket is gone and the emulator has answered a later request.
+   */
+  async function abandonedCreate(abandonOnDisconnect: boolean): Promise<RunningEmulator> {
+    let entered!: () => void;
+    const waiting = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const emulator = await startEmulator({
+      faults: { latencyMs: 250, paths: [PATHS.create] },
+      abandonOnDisconnect,
+      sleep: () => {
+        entered();
+        return released;
+      },
+    });
+    const target = new URL(PATHS.create, emulator.url);
     target.searchParams.set("imageId", "agb-code-space-1");
-    await expect(fetch(target, { method: "POST", body: "{}", signal: AbortSignal.timeout(50) })).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const client = new AbortController();
+    const hungUp = expect(fetch(target, { method: "POST", body: "{}", signal: client.signal })).rejects.toThrow();
+    await waiting;
+    client.abort();
+    await hungUp;
+    // A later request on a new connection is read after the hang-up: by its answer, the emulator has seen the socket close.
+    expect((await raw(emulator.url, "GET", "/_emulator/health")).status).toBe(200);
+    release();
+    // The handler goes on from the released sleep without further waits: by this answer it has carried out or dropped the work.
+    await raw(emulator.url, "GET", "/_emulator/health");
+    return emulator;
   }
 
   it("by default the work it accepted is carried out anyway, as a real service would", async () => {
-    const emulator = await startEmulator({ faults: { latencyMs: 250 } });
+    const emulator = await abandonedCreate(false);
     try {
-      await abandonedCreate(emulator.url);
       expect(emulator.store.liveCount()).toBe(1);
     } finally {
       await emulator.close();
@@ -331,9 +357,8 @@ describe("emulator: a client that hangs up before the answer", () => {
   });
 
   it("with abandonOnDisconnect the work is dropped", async () => {
-    const emulator = await startEmulator({ faults: { latencyMs: 250 }, abandonOnDisconnect: true });
+    const emulator = await abandonedCreate(true);
     try {
-      await abandonedCreate(emulator.url);
       expect(emulator.store.liveCount()).toBe(0);
     } finally {
       await emulator.close();
