@@ -63,20 +63,26 @@ export async function runAction(spec: StackSpec, opOrAction: StackOp | Action): 
   const result: ActionResult = { action: op.action, ok: true, changes: {}, outputs: {}, log: "", ms: 0, totalMs: 0 };
   const startedTotal = Date.now();
   const lines: string[] = [];
-  const onOutput = (text: string) => lines.push(text);
+  const common = { onOutput: (text: string) => lines.push(text), color: "never" as const };
   try {
     const stack = await openStack(spec);
     const started = Date.now();
     switch (op.action) {
-      case "up":
-      case "preview":
-      case "refresh":
-      case "destroy": {
-        const done = await runOperation(stack, op.action, onOutput, op);
-        result.changes = done.changes;
-        result.outputs = done.outputs ?? {};
+      case "up": {
+        const up = await stack.up({ ...common, parallel: op.parallel });
+        result.changes = countChanges(up.summary.resourceChanges);
+        result.outputs = plainOutputs(up.outputs);
         break;
       }
+      case "preview":
+        result.changes = countChanges((await stack.preview({ ...common, parallel: op.parallel, diff: true })).changeSummary);
+        break;
+      case "refresh":
+        result.changes = countChanges((await stack.refresh({ ...common, clearPendingCreates: op.clearPendingCreates })).summary.resourceChanges);
+        break;
+      case "destroy":
+        result.changes = countChanges((await stack.destroy({ ...common, parallel: op.parallel })).summary.resourceChanges);
+        break;
       case "export":
         // What a user sees from `pulumi stack export`. (The Automation API's
         // exportStack passes --show-secrets, which would decrypt secrets.)
@@ -107,34 +113,6 @@ export async function runAction(spec: StackSpec, opOrAction: StackOp | Action): 
   result.totalMs = Date.now() - startedTotal;
   result.ms ||= result.totalMs;
   return result;
-}
-
-export type Operation = "up" | "preview" | "refresh" | "destroy";
-
-export type OperationOptions = Pick<StackOp, "parallel" | "clearPendingCreates">;
-
-/** One operation on an open stack: the resource changes it reports, and `up`'s outputs. */
-export async function runOperation(
-  stack: automation.Stack,
-  operation: Operation,
-  onOutput: (text: string) => void,
-  options: OperationOptions = {},
-): Promise<{ changes: Record<string, number>; outputs?: Record<string, unknown> }> {
-  const common = { onOutput, color: "never" as const, parallel: options.parallel };
-  switch (operation) {
-    case "up": {
-      const up = await stack.up(common);
-      return { changes: countChanges(up.summary.resourceChanges), outputs: plainOutputs(up.outputs) };
-    }
-    case "preview":
-      return { changes: countChanges((await stack.preview({ ...common, diff: true })).changeSummary) };
-    case "refresh":
-      return {
-        changes: countChanges((await stack.refresh({ ...common, clearPendingCreates: options.clearPendingCreates })).summary.resourceChanges),
-      };
-    case "destroy":
-      return { changes: countChanges((await stack.destroy(common)).summary.resourceChanges) };
-  }
 }
 
 /**
@@ -185,7 +163,7 @@ export async function openStack(spec: StackSpec): Promise<automation.Stack> {
   return stack;
 }
 
-export function countChanges(summary: Record<string, number | undefined> | undefined): Record<string, number> {
+function countChanges(summary: Record<string, number | undefined> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [kind, count] of Object.entries(summary ?? {})) if (count) out[kind] = count;
   return out;
