@@ -29,6 +29,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json")
 const PULUMI_FLOOR = /^\^(\d+\.\d+\.\d+)$/.exec(manifest.peerDependencies["@pulumi/pulumi"])?.[1];
 /** The TypeScript line `pulumi new typescript` puts in a new project's package.json. */
 const PULUMI_NEW_TYPESCRIPT = "^5.0.0";
+/** The TypeScript this checkout builds with. */
+const TYPESCRIPT_6 = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "typescript", "package.json"), "utf8")) as { version: string }).version;
 
 /** Uses every entry point, so a module that does not resolve, or resolves to no types, fails the compile. */
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -52,7 +54,8 @@ interface Mode {
   compilerOptions: Record<string, unknown>;
   /** A package.json type of the consumer ("module" makes index.ts an ES module under node16/nodenext). */
   type?: "module";
-  typescript: "typescript" | "typescript5";
+  /** `typescript` is the project's own (the line `pulumi new` installs, which the language host compiles with); `typescript6` the current line. */
+  typescript: "typescript" | "typescript6";
 }
 
 /** As `pulumi new typescript` writes tsconfig.json. */
@@ -76,26 +79,28 @@ const MODES: Mode[] = [
   {
     name: "node10, as pulumi new writes it, TypeScript 5",
     compilerOptions: { ...PULUMI_NEW_OPTIONS, esModuleInterop: true },
-    typescript: "typescript5",
+    typescript: "typescript",
   },
   // TypeScript 6 deprecates node10 resolution; a project that keeps it says so.
-  { name: "node10, TypeScript 6", compilerOptions: { ...PULUMI_NEW_OPTIONS, ignoreDeprecations: "6.0" }, typescript: "typescript" },
-  { name: "node16", compilerOptions: { strict: true, target: "es2022", module: "node16", moduleResolution: "node16" }, typescript: "typescript" },
-  { name: "nodenext", compilerOptions: { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" }, typescript: "typescript" },
+  { name: "node10, TypeScript 6", compilerOptions: { ...PULUMI_NEW_OPTIONS, ignoreDeprecations: "6.0" }, typescript: "typescript6" },
+  { name: "node16", compilerOptions: { strict: true, target: "es2022", module: "node16", moduleResolution: "node16" }, typescript: "typescript6" },
+  { name: "nodenext", compilerOptions: { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" }, typescript: "typescript6" },
   {
     name: "nodenext, an ES module consumer",
     compilerOptions: { strict: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext" },
     type: "module",
-    typescript: "typescript",
+    typescript: "typescript6",
   },
-  { name: "bundler", compilerOptions: { strict: true, target: "es2022", module: "esnext", moduleResolution: "bundler" }, typescript: "typescript" },
+  { name: "bundler", compilerOptions: { strict: true, target: "es2022", module: "esnext", moduleResolution: "bundler" }, typescript: "typescript6" },
 ];
 
 beforeAll(() => {
   expect(PULUMI_FLOOR).toBeDefined();
   installPackedPackage(ROOT, {
     "@pulumi/pulumi": PULUMI_FLOOR as string,
-    typescript5: `npm:typescript@${PULUMI_NEW_TYPESCRIPT}`,
+    // @pulumi/pulumi at the floor accepts TypeScript below 6 only (a peer range): the project has 5, as pulumi new makes it.
+    typescript: PULUMI_NEW_TYPESCRIPT,
+    typescript6: `npm:typescript@${TYPESCRIPT_6}`,
     "@types/node": "^22.0.0",
   });
 });
