@@ -21,6 +21,8 @@ import { useE2eEmulator } from "../e2e/support/useE2eEmulator";
 
 jest.setTimeout(600_000);
 
+// The folder name holds the package's name on purpose: @pulumi/pulumi before 3.251 looked the package up by the
+// first occurrence of its name in the path, missed, and serialized the provider by a file path the package does not export.
 const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-agb-consumer-"));
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
   exports: Record<string, unknown>;
