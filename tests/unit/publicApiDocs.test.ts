@@ -1,7 +1,7 @@
 /**
  * Every input and output of the public resources, and every option of
  * getSessions, documents itself in the editor: a doc comment with an example.
- * Every stack config key is in the README's configuration table.
+ * Every stack config key is in the configuration table of docs/configuration.md.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -42,11 +42,11 @@ describe("the public API documents itself", () => {
     expect(members.filter((m) => !m.doc || !m.example).map((m) => m.name)).toEqual([]);
   });
 
-  it("every stack config key has a description and a row in the README's configuration table", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  it("every stack config key has a description and a row in docs/configuration.md's table", () => {
+    const reference = fs.readFileSync(path.join(ROOT, "docs", "configuration.md"), "utf8");
     for (const key of STACK_CONFIG_KEYS) {
       expect(stackConfigSchema.shape[key].description?.length ?? 0).toBeGreaterThan(10);
-      expect(readme).toContain(`| \`${key}\``);
+      expect(reference).toContain(`| \`${key}\``);
     }
   });
 });

@@ -29,9 +29,11 @@ const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 /**
  * Packs this package (build first) and installs the tarball, @pulumi/pulumi at
  * this checkout's version and the TypeScript the language host compiles with,
- * into `root/node_modules`. Returns the tarball's path.
+ * into `root/node_modules`. `dependencies` adds packages or overrides those
+ * versions (a consumer on the oldest @pulumi/pulumi the package supports).
+ * Returns the tarball's path.
  */
-export function installPackedPackage(root: string): string {
+export function installPackedPackage(root: string, dependencies: Record<string, string> = {}): string {
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
   const packed = execFileSync(NPM, ["pack", "--silent", "--ignore-scripts", "--pack-destination", root], { cwd: REPO_ROOT, encoding: "utf8" })
@@ -53,6 +55,7 @@ export function installPackedPackage(root: string): string {
           // What the language host compiles a TypeScript program with (peers of @pulumi/pulumi).
           typescript: version("typescript"),
           "ts-node": "^10.9.2",
+          ...dependencies,
         },
       },
       null,
@@ -68,8 +71,13 @@ export function cliProject(root: string, example: string, name: string = example
   const dir = path.join(root, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
+  return projectFolder(dir, path.join(root, "state", name), path.join(root, "pulumi-home"));
+}
+
+/** `pulumi` commands in an existing folder holding a Pulumi.yaml, with state under `stateDir`. */
+export function projectFolder(dir: string, stateDir: string, pulumiHome: string): CliProject {
   const cliDir = ensurePulumiCli();
-  const env = pulumiEnv(cliDir, path.join(root, "state", name), { PULUMI_HOME: path.join(root, "pulumi-home") }, dir);
+  const env = pulumiEnv(cliDir, stateDir, { PULUMI_HOME: pulumiHome }, dir);
   return {
     dir,
     env,

@@ -8,7 +8,8 @@ import { REPO_ROOT } from "./pulumiCli";
  * checkout that `npm install` makes here, so Pulumi serializes its providers as
  * in a user's project. @pulumi/pulumi is copied beside it, as npm places it:
  * its closure serializer looks the package up from its own location, and a
- * link would lead it back to the checkout. The other dependencies are linked.
+ * link would lead it back to the checkout (it is a peer dependency: the
+ * project's one copy also hosts the dynamic provider). The other dependencies are linked.
  * Drive the project with the Automation API of its own @pulumi/pulumi
  * (stackRunner's openStack does). Build first: the copy is taken from dist/.
  */
@@ -27,12 +28,13 @@ export function installPackageCopy(projectDir: string): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
     files: string[];
     dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
   };
   fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(packageDir, "package.json"));
   for (const entry of manifest.files.filter((f) => f.startsWith("dist/"))) {
     fs.cpSync(path.join(REPO_ROOT, entry), path.join(packageDir, entry), { recursive: true });
   }
-  for (const dependency of Object.keys(manifest.dependencies)) {
+  for (const dependency of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]) {
     const target = path.join(modules, dependency);
     const source = path.join(REPO_ROOT, "node_modules", dependency);
     fs.mkdirSync(path.dirname(target), { recursive: true });
