@@ -10,6 +10,7 @@ import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { ProviderError, SessionInitError } from "../../provider/runtime/providerError";
 import { configureRuntime } from "../../provider/runtime/runtimeState";
 import { sessionProviderImpl as provider } from "../../provider/runtime/sessionProviderImpl";
+import { MISSING_SESSION_ANSWERS } from "../../emulator/missingSessionAnswer";
 import { useEmulator } from "../support/emulatorFixture";
 import { count, PATHS, rejectionOf, scriptFaults } from "./emulatorHelpers";
 
@@ -86,5 +87,18 @@ describe("Session provider on answers that are not a success", () => {
     expect(e.properties).toMatchObject({ sessionId: e.id, effectiveLabels: { [CREATE_TOKEN_LABEL]: token } });
     expect([first.sessionId, duplicate]).toContain(e.id);
     expect(await count(url(), PATHS.releaseAsync)).toBe(1);
+  });
+});
+
+describe.each(MISSING_SESSION_ANSWERS)("a session gone, answered as %s", (shape) => {
+  const emulator = useEmulator({ missingSessionAnswer: shape });
+  const url = () => emulator.current.url;
+  beforeEach(() => configure(url()));
+
+  it("read drops it and delete counts it as released", async () => {
+    const { id, outs } = await create({ imageId: "agb-code-space-1" });
+    emulator.current.store.expire(id);
+    expect(await provider.read(id, outs)).toEqual({ id: "", props: {} });
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
   });
 });
