@@ -94,8 +94,11 @@ async function expectFailsKeepingEverything(
   expect(text).not.toContain(MARKER);
   expect(await stateIds()).toEqual(ids);
   expect(await liveIds()).toEqual(ids);
-  for (const id of ids) expect(emulator.store.describe(id)?.labels.owner).toBe(MARKER);
-  expect(calls[PATHS.releaseSessionAsync] ?? 0).toBe(0);
+  for (const id of ids) {
+    expect(emulator.store.describe(id)).toMatchObject({ status: "RUNNING", labels: { owner: MARKER } });
+  }
+  // No session made either: a failed create leaves no orphan.
+  expect(emulator.store.all().map((s) => s.sessionId).sort()).toEqual(ids);
   return result;
 }
 
