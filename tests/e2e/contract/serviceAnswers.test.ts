@@ -10,6 +10,7 @@
  */
 import { startEmulator, type RunningEmulator } from "../../../emulator/startEmulator";
 import { EmulatorControl } from "../../../tools/pulumi-driver/emulatorControl";
+import { byPath, startRecordingProxy, type RecordingProxy } from "../../../tools/pulumi-driver/recordingProxy";
 import type { ActionResult } from "../../../tools/pulumi-driver/stackRunner";
 import type { FaultConfigInput } from "../../../emulator/faults";
 import { StackFixture } from "../../support/stackFixture";
@@ -26,6 +27,8 @@ const CHANGED_LABELS = { owner: `${MARKER}-changed` };
 
 let emulator: RunningEmulator;
 let control: EmulatorControl;
+/** In front of the emulator for the wrong-path runs: the emulator counts only the paths it serves. */
+let proxy: RecordingProxy;
 let stack: StackFixture;
 /** Ids `up` made; every failing step must leave exactly these in state and running. */
 let ids: string[] = [];
@@ -35,6 +38,7 @@ beforeAll(async () => {
   cleanSuite(SUITE, PROJECT);
   emulator = await startEmulator({ apiKey: E2E_API_KEY, defaultIdleSeconds: 3600, maxLifetimeSeconds: 7200 });
   control = new EmulatorControl(emulator.url);
+  proxy = await startRecordingProxy(emulator.url);
   stack = new StackFixture({
     suite: SUITE,
     project: PROJECT,
@@ -46,6 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (figures.length > 0) process.stdout.write(`serviceAnswers figures:\n${figures.join("\n")}\n`);
+  await proxy?.close();
   await emulator?.close();
 });
 
@@ -80,8 +85,9 @@ async function expectFailsKeepingEverything(
   mustName: (string | RegExp)[],
 ): Promise<ActionResult> {
   await takeStepStats(control);
+  proxy.calls.length = 0;
   const result = await stack.run(action);
-  const calls = await takeStepStats(control);
+  const calls = { ...byPath(proxy.calls), ...(await takeStepStats(control)) };
   figures.push(`| ${label} | ${action} | ${result.ms} ms | ${totalCalls(calls)} calls ${JSON.stringify(calls)} |`);
   expect(result.ok).toBe(false);
   const lines = providerErrorLines(result);
@@ -111,6 +117,17 @@ async function everyActionFails(label: string, mustName: (string | RegExp)[]): P
   await expectFailsKeepingEverything(label, "destroy", mustName);
 }
 
+/** Sets agb:endpoint and records it in state with an up that changes nothing and calls nothing. */
+async function recordEndpoint(endpoint: string): Promise<void> {
+  stack.setConfig({ "agb:endpoint": endpoint });
+  await takeStepStats(control);
+  proxy.calls.length = 0;
+  const up = await stack.runOk("up");
+  expect(up.changes).toEqual({ same: 3 });
+  expect(await takeStepStats(control)).toEqual({});
+  expect(proxy.calls).toEqual([]);
+}
+
 async function withFaults(faults: FaultConfigInput, body: () => Promise<void>): Promise<void> {
   await control.setFaults(faults);
   try {
@@ -129,11 +146,12 @@ describe("service answers that are not a success, under the real CLI", () => {
   });
 
   test("a wrong base path (an envelope 404, code NotFound.Operation): refresh, up and destroy fail fast, nothing dropped", async () => {
-    stack.setConfig({ "agb:endpoint": `${emulator.url}/wrong/base` });
+    // refresh and destroy use the provider configuration recorded in state: a no-change up records the new endpoint (no API call).
+    await recordEndpoint(`${proxy.url}/wrong/base`);
     try {
-      await everyActionFails("wrong base path", [`endpoint ${emulator.url}/wrong/base`, "code NotFound.Operation", "HTTP 404"]);
+      await everyActionFails("wrong base path", [`endpoint ${proxy.url}/wrong/base`, "code NotFound.Operation", "HTTP 404", "agb:endpoint"]);
     } finally {
-      stack.setConfig({ "agb:endpoint": emulator.url });
+      await recordEndpoint(emulator.url);
     }
   });
 
