@@ -82,8 +82,8 @@ export class AgbEndpointError extends AgbApiError {
     super({
       ...details,
       apiMessage:
-        `${details.apiMessage ? `${details.apiMessage}: ` : ""}the endpoint has no such operation (HTTP 404 for the path, ` +
-        "not an answer about the session); check the endpoint's base path",
+        `${details.apiMessage ? `${details.apiMessage} ` : ""}(HTTP 404 for the operation's path, not an answer about the session: ` +
+        "is the endpoint's base path right?)",
     });
   }
 }

@@ -51,8 +51,8 @@ export class ProviderError extends Error {
     if (error instanceof AgbEndpointError) {
       return new ProviderError(
         ENDPOINT_PROPERTY,
-        `the endpoint ${error.endpoint ?? ""} has no AGB operation at this path; nothing was changed or dropped from state. ` +
-          `Check \`pulumi config get agb:endpoint\` or AGB_ENDPOINT (its base path above all): ${context ? `${context}: ` : ""}${detail}`,
+        `AGB has no such operation at ${error.endpoint ?? "the endpoint"} (HTTP 404 for the path): check agb:endpoint or ` +
+          `AGB_ENDPOINT, its base path above all; this step changed nothing: ${context ? `${context}: ` : ""}${detail}`,
         error,
       );
     }
