@@ -17,6 +17,7 @@ export interface FailureAnswer {
 }
 
 /** Statuses that are about the request's credentials or the service's health, never about one session. */
+const PATH_NOT_FOUND_STATUS = 404;
 const NEVER_ABOUT_THE_SESSION = new Set([401, 403, 407, 429]);
 
 const SAYS_NOT_FOUND = /not[\s_-]*found/i;
@@ -33,7 +34,8 @@ const GENERIC_NOT_FOUND_CODE = /^(resource)?[\s._-]*not[\s_-]*found$/i;
  * (at any status but auth, throttling and 5xx: the service may send it with
  * 400, 200 or 404), another not-found code that names a session, or a
  * message saying a session was not found beside a code that does not name
- * something else (none, a generic NotFound, an InvalidParameter code). The caller passes only parsed envelopes: a page that
+ * something else (none, a generic NotFound, an InvalidParameter code), but
+ * never at HTTP 404, where only the code counts. The caller passes only parsed envelopes: a page that
  * is not JSON is never this answer.
  */
 export function isSessionGoneAnswer(answer: FailureAnswer, sessionId: string | undefined): boolean {
@@ -45,6 +47,9 @@ export function isSessionGoneAnswer(answer: FailureAnswer, sessionId: string | u
     // A not-found code of something else (NotFound.Operation, InvalidApiKey.NotFound) wins over any message.
     return SESSION_CODE.test(code);
   }
+  // A 404 is what every operation gets at a wrong base path: there, only a code
+  // can say the answer is about the session; a message may be any server's own.
+  if (answer.status === PATH_NOT_FOUND_STATUS) return false;
   const message = answer.message ?? "";
   return SAYS_NOT_FOUND.test(message) && NAMES_A_SESSION.test(message);
 }

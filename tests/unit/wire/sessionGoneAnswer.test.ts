@@ -11,7 +11,7 @@ describe("isSessionGoneAnswer: only an answer about this session means it is gon
     ["the code in another casing", { status: 400, code: "invalidmcpsession.notfound" }],
     ["another not-found code naming a session", { status: 400, code: "InvalidSession.NotFound" }],
     ["a message saying so, no code", { status: 400, message: `Session ${ID} not found` }],
-    ["a message saying so beside a generic NotFound code", { status: 404, code: "NotFound", message: "session does not exist: not found" }],
+    ["a message saying so beside a generic NotFound code", { status: 400, code: "NotFound", message: "session does not exist: not found" }],
     ["a message saying so beside an InvalidParameter code", { status: 400, code: "InvalidParameter.SessionId", message: "session not found" }],
   ])("gone: %s", (_name, answer) => {
     expect(isSessionGoneAnswer(answer, ID)).toBe(true);
@@ -22,6 +22,8 @@ describe("isSessionGoneAnswer: only an answer about this session means it is gon
     ["a gateway's generic 404", { status: 404, code: "NotFound", message: "Not Found" }],
     ["a path echoed with not found", { status: 404, code: "", message: "/v2/mcp/getSession not found" }],
     ["a query echoed with not found", { status: 404, message: `not found: /sdk/GetLabel?sessionId=${ID}` }],
+    ["a 404 envelope with no code whose message says a session is not found (any server at a wrong base path)", { status: 404, message: "session not found" }],
+    ["a 404 with a generic NotFound code and a session message", { status: 404, code: "NotFound", message: "session does not exist: not found" }],
     ["an api key not found, HTTP 400", { status: 400, code: "InvalidApiKey.NotFound", message: "api key not found" }],
     ["a 401 whose message says the session is not found", { status: 401, code: "Unauthorized", message: "session not found for this key" }],
     ["a 403 with the session code", { status: 403, code: NOT_FOUND_CODE }],
