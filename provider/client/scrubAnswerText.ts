@@ -46,11 +46,15 @@ function echoForms(sent: SentValues): string[] {
   const forms = new Set<string>();
   for (const value of values) {
     if (value.trim() === "") continue;
-    forms.add(value);
-    forms.add(encodeURIComponent(value));
-    forms.add(new URLSearchParams({ v: value }).toString().slice(2));
-    forms.add(axiosQueryForm(value));
-    forms.add(JSON.stringify(value).slice(1, -1));
+    // A value inside the Labels JSON travels JSON-escaped; a server that decodes
+    // the request line it quotes undoes the %XX escapes but leaves a '+' for a space.
+    for (const base of [value, JSON.stringify(value).slice(1, -1)]) {
+      forms.add(base);
+      forms.add(base.replace(/ /g, "+"));
+      forms.add(encodeURIComponent(base));
+      forms.add(new URLSearchParams({ v: base }).toString().slice(2));
+      forms.add(axiosQueryForm(base));
+    }
   }
   // Longest first, so a whole value goes before a part of it.
   return [...forms].filter((f) => f !== "").sort((a, b) => b.length - a.length);

@@ -25,6 +25,16 @@ describe("scrubAnswerText: what an error may quote of an answer", () => {
     }
   });
 
+  it("removes a value a server echoes percent-decoded but with its spaces still '+' (a decoded request line)", () => {
+    // Seen under the real CLI: a page quoting decodeURIComponent(request URL) carried a secret label value.
+    const labels = JSON.stringify({ owner: 'zz SECRET/ü&"X1' });
+    const url = `/sdk/SetLabel?sessionId=s-1&Labels=${encodeURIComponent(labels).replace(/%20/g, "+")}`;
+    for (const echo of [`bad: ${decodeURIComponent(url)}`, `bad: ${decodeURIComponent(url).replace(/\?/, " ")}`, `x ${"zz SECRET/ü&\"X1".replace(/ /g, "+")}`]) {
+      const out = scrubAnswerText(echo, { sessionId: "s-1", Labels: labels }, [], 500);
+      expect(out).not.toContain("SECRET");
+    }
+  });
+
   it("keeps the answer's own words and numbers, and the session id", () => {
     expect(scrubAnswerText("too many labels: 4, at most 3 on s-1", { sessionId: "s-1", labels: LABELS }, [], 500)).toBe(
       "too many labels: 4, at most 3 on s-1",
