@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { RELEASE_ANSWER_SHAPES, type ReleaseAnswerShape } from "../wire/releaseAnswer";
 import type { FaultConfigInput } from "./faults";
 import { parseLabelLimits, type LabelLimits } from "./labelLimits";
+import { MISSING_SESSION_ANSWERS, type MissingSessionAnswer } from "./missingSessionAnswer";
 import { startEmulator } from "./startEmulator";
 
 const USAGE = `usage: agb-emulator [options]
@@ -28,6 +29,11 @@ const USAGE = `usage: agb-emulator [options]
                            as the SDKs' integration tests show) or "any" call about the session
   --release-answer SHAPE   releaseSessionAsync answers "lower" (default), "pascal", "body-lower" or
                            "body-pascal" (every shape the SDKs read)
+  --missing-session-answer SHAPE
+                           a call about an unknown session answers "code" (default: HTTP 400,
+                           InvalidMcpSession.NotFound), "ok-status" (HTTP 200, success false, that code),
+                           "http-404" (HTTP 404, that code) or "message" (HTTP 400, no code, a
+                           "session ... not found" message)
   --abandon-on-disconnect  drop a request whose client hung up before it was carried out (default: carry
                            it out, as a real service does)
   --latency MS             added to every API call
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
         "released-status": { type: "string" },
         "idle-reset": { type: "string" },
         "release-answer": { type: "string" },
+        "missing-session-answer": { type: "string" },
         "abandon-on-disconnect": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
   const releasedStatus = choice(values, "released-status", ["FINISH", "DELETED"] as const, "FINISH");
   const idleReset = choice(values, "idle-reset", ["keepalive", "any"] as const, "keepalive");
   const releaseAnswer = choice<ReleaseAnswerShape>(values, "release-answer", RELEASE_ANSWER_SHAPES, "lower");
+  const missingSessionAnswer = choice<MissingSessionAnswer>(values, "missing-session-answer", MISSING_SESSION_ANSWERS, "code");
   let labelLimits: LabelLimits = {};
   if (typeof values["label-limits"] === "string") {
     try {
@@ -140,6 +148,7 @@ async function main(): Promise<void> {
       deletingSeconds: num("deleting-seconds"),
       idleReset,
       releaseAnswer,
+      missingSessionAnswer,
       labelLimits,
       abandonOnDisconnect: values["abandon-on-disconnect"] === true,
       faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)),

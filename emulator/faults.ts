@@ -1,11 +1,27 @@
 import { z } from "zod";
 
+/**
+ * What a status fault answers with: an AGB envelope (the service failing), or
+ * an HTML page echoing the request target (a proxy or gateway in front of it,
+ * such as a 404 page for a wrong base path, which quotes the query string).
+ */
+const faultAnswerFields = {
+  /** Envelope code of a status fault (default ServiceUnavailable). */
+  code: z.string().optional(),
+  /** Envelope message of a status fault (default "injected failure"). */
+  message: z.string().optional(),
+  /** "envelope" (default) or "html". */
+  body: z.enum(["envelope", "html"]).optional(),
+};
+
 /** One scripted fault, consumed by the next matching request. */
 export const scriptedFaultSchema = z.object({
+  ...faultAnswerFields,
   /** API path it applies to; any API path when absent. */
   path: z.string().optional(),
   kind: z.enum(["status", "throttle", "reset", "dropAfterAct", "malformed", "delay"]),
-  status: z.number().int().min(400).max(599).optional(),
+  /** 200 too: a failure envelope or a page can come with a success status. */
+  status: z.number().int().min(200).max(599).optional(),
   retryAfterSeconds: z.number().min(0).optional(),
   delayMs: z.number().min(0).optional(),
 });
@@ -20,6 +36,10 @@ export const faultConfigSchema = z
     spikeMs: z.number().min(0).default(0),
     errorRate: z.number().min(0).max(1).default(0),
     errorStatus: z.number().int().min(400).max(599).default(500),
+    /** Envelope code, message or body of the errorRate answers (see faultAnswerFields). */
+    errorCode: faultAnswerFields.code,
+    errorMessage: faultAnswerFields.message,
+    errorBody: faultAnswerFields.body,
     throttleRate: z.number().min(0).max(1).default(0),
     retryAfterSeconds: z.number().min(0).default(1),
     /** Connection destroyed before the request is acted on. */
@@ -37,9 +57,15 @@ export const faultConfigSchema = z
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 export type FaultConfigInput = z.input<typeof faultConfigSchema>;
 
+export interface FaultAnswer {
+  code?: string;
+  message?: string;
+  body?: "envelope" | "html";
+}
+
 export type FaultDecision =
   | { kind: "none"; delayMs: number }
-  | { kind: "status"; delayMs: number; status: number }
+  | { kind: "status"; delayMs: number; status: number; answer: FaultAnswer }
   | { kind: "throttle"; delayMs: number; retryAfterSeconds: number }
   | { kind: "reset"; delayMs: number }
   | { kind: "dropAfterAct"; delayMs: number }
@@ -103,7 +129,10 @@ export class FaultInjector {
     if (c.paths.length > 0 && !c.paths.includes(path)) return { kind: "none", delayMs };
     const draw = this.random();
     let edge = c.errorRate;
-    if (draw < edge) return this.count({ kind: "status", delayMs, status: c.errorStatus });
+    if (draw < edge) {
+      const answer = { code: c.errorCode, message: c.errorMessage, body: c.errorBody };
+      return this.count({ kind: "status", delayMs, status: c.errorStatus, answer });
+    }
     edge += c.throttleRate;
     if (draw < edge) return this.count({ kind: "throttle", delayMs, retryAfterSeconds: c.retryAfterSeconds });
     edge += c.resetRate;
@@ -117,7 +146,12 @@ export class FaultInjector {
     const delayMs = fault.delayMs ?? 0;
     switch (fault.kind) {
       case "status":
-        return this.count({ kind: "status", delayMs, status: fault.status ?? 500 });
+        return this.count({
+          kind: "status",
+          delayMs,
+          status: fault.status ?? 500,
+          answer: { code: fault.code, message: fault.message, body: fault.body },
+        });
       case "throttle":
         return this.count({ kind: "throttle", delayMs, retryAfterSeconds: fault.retryAfterSeconds ?? 1 });
       case "delay":

@@ -16,8 +16,9 @@ export class ApiFailure extends Error {
 
 export const invalid = (code: string, message: string) => new ApiFailure(400, code, message);
 
-export function failure(code: string, message: string) {
-  return { success: false, code, message };
+/** A failure envelope; an empty code is left out (an answer that says what failed only in its message). */
+export function failure(code: string, message: string): Record<string, unknown> {
+  return code ? { success: false, code, message } : { success: false, message };
 }
 
 export function envelopeWith(status: number, envelope: Record<string, unknown>, requestId: string): Record<string, unknown> {

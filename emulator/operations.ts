@@ -1,8 +1,10 @@
 /** What each API operation does to the emulator's sessions: the service's behaviour, without HTTP. */
-import { encodeLabels, NOT_FOUND_CODE, parseLabelsStrict, type OperationSpec } from "../wire/protocol";
+import { randomBytes } from "node:crypto";
+import { encodeLabels, parseLabelsStrict, type OperationSpec } from "../wire/protocol";
 import type { EmulatorStore, StoredSession } from "./EmulatorStore";
-import { ApiFailure, invalid } from "./httpIo";
+import { invalid } from "./httpIo";
 import { labelLimitProblem, type LabelLimits } from "./labelLimits";
+import { missingSessionFailure, type MissingSessionAnswer } from "./missingSessionAnswer";
 
 const MAX_PAGE_SIZE = 1000;
 
@@ -13,6 +15,8 @@ export interface OperationContext {
   defaultPageSize: number;
   /** The emulator's own URL, for the session URLs it hands out. */
   baseUrl: () => string;
+  /** How a call about an unknown session is answered. */
+  missingSessionAnswer?: MissingSessionAnswer;
 }
 
 export interface OperationAnswer {
@@ -21,8 +25,6 @@ export interface OperationAnswer {
   extra?: Record<string, unknown>;
 }
 
-const notFound = (sessionId: string) => new ApiFailure(400, NOT_FOUND_CODE, `session ${sessionId} not found`);
-
 export function operate(
   ctx: OperationContext,
   spec: OperationSpec,
@@ -30,6 +32,7 @@ export function operate(
   body: Record<string, unknown>,
 ): OperationAnswer {
   const { store } = ctx;
+  const notFound = (sessionId: string) => missingSessionFailure(sessionId, ctx.missingSessionAnswer);
   const param = (name: string): unknown => (spec.query.includes(name) ? (query.get(name) ?? undefined) : body[name]);
   const requiredString = (name: string): string => {
     const value = param(name);
@@ -125,12 +128,18 @@ export function operate(
   }
 }
 
+/**
+ * A session as create and getSession describe it. The resource URL carries
+ * `resourceId=` and an auth code that is new on every read, as the SDKs'
+ * integration test of getSession says of the real service.
+ */
 function describeSession(ctx: OperationContext, session: StoredSession) {
   const baseUrl = ctx.baseUrl();
+  const authcode = randomBytes(12).toString("hex");
   return {
     sessionId: session.sessionId,
     status: session.status,
-    resourceUrl: `${baseUrl}/_emulator/sessions/${session.sessionId}?resourceId=${session.resourceId}`,
+    resourceUrl: `${baseUrl}/_emulator/sessions/${session.sessionId}?resourceId=${session.resourceId}&authcode=${authcode}`,
     appInstanceId: session.appInstanceId,
     resourceId: session.resourceId,
     linkUrl: `${baseUrl}/_emulator/sessions/${session.sessionId}/link`,

@@ -9,6 +9,7 @@ import { DEFAULT_STORE_OPTIONS, EmulatorStore, type StoreOptions } from "./Emula
 import { FaultInjector, type FaultConfigInput } from "./faults";
 import { ApiFailure, envelopeWith, failure, readJsonBody, sendEnvelope, sendJson } from "./httpIo";
 import type { LabelLimits } from "./labelLimits";
+import type { MissingSessionAnswer } from "./missingSessionAnswer";
 import { operate, type OperationContext } from "./operations";
 
 export interface EmulatorOptions extends Partial<Omit<StoreOptions, "now">> {
@@ -23,6 +24,8 @@ export interface EmulatorOptions extends Partial<Omit<StoreOptions, "now">> {
   labelLimits?: LabelLimits;
   /** How releaseSessionAsync answers: each shape the SDKs read (default "lower"). */
   releaseAnswer?: ReleaseAnswerShape;
+  /** How a call about an unknown session is answered (default "code": HTTP 400, InvalidMcpSession.NotFound). */
+  missingSessionAnswer?: MissingSessionAnswer;
   /**
    * Drop a request whose client hung up before the work was done. Off by
    * default: a real service carries out what it accepted, which is what leaves
@@ -61,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     labelLimits: options.labelLimits ?? {},
     defaultPageSize: options.defaultPageSize ?? 10,
     baseUrl: () => baseUrl,
+    missingSessionAnswer: options.missingSessionAnswer,
   };
 
   const server = http.createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
@@ -116,7 +120,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
     if (fault.kind === "status") {
-      return sendEnvelope(res, fault.status, failure("ServiceUnavailable", "injected failure"), requestId);
+      if (fault.answer.body === "html") return sendProxyPage(res, fault.status, rawUrl);
+      const answer = failure(fault.answer.code ?? "ServiceUnavailable", fault.answer.message ?? "injected failure");
+      return sendEnvelope(res, fault.status, answer, requestId);
     }
     if (fault.kind === "throttle") {
       res.setHeader("retry-after", String(fault.retryAfterSeconds));
@@ -176,6 +182,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.close(() => resolve());
       }),
   };
+}
+
+/** A proxy's error page, which (as many do) quotes the request target, query string and all. */
+function sendProxyPage(res: http.ServerResponse, status: number, target: string): void {
+  const title = `${status} ${http.STATUS_CODES[status] ?? "Error"}`;
+  const escaped = target.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const text = `<html><head><title>${title}</title></head><body><h1>${title}</h1><p>The requested URL ${escaped} could not be served.</p><hr><address>proxy</address></body></html>`;
+  res.writeHead(status, { "content-type": "text/html", "content-length": Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function toFailure(error: unknown): ApiFailure {

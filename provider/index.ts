@@ -17,6 +17,7 @@ export {
   AgbApiError,
   AgbAuthError,
   AgbCreateOutcomeUnknownError,
+  AgbEndpointError,
   AgbNetworkError,
   AgbNotFoundError,
   AgbResponseShapeError,

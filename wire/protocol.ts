@@ -178,8 +178,3 @@ export function parseLabelsStrict(raw: string): Record<string, string> | string 
   }
   return parsed as Record<string, string>;
 }
-
-export function isNotFoundAnswer(code: string | null | undefined, message: string | null | undefined): boolean {
-  const text = `${code ?? ""} ${message ?? ""}`.toLowerCase();
-  return text.includes("notfound") || text.includes("not found");
-}

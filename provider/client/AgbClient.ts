@@ -62,20 +62,22 @@ export class AgbClient {
   }
 
   async createSession(request: CreateSessionRequest): Promise<CreatedSession> {
-    const envelope = await this.transport.call("createSession", {
+    const params = {
       imageId: request.imageId,
       labels: request.labels && Object.keys(request.labels).length > 0 ? encodeLabels(request.labels) : undefined,
       timeout: request.idleReleaseTimeout,
       mcpPolicyId: request.policyId,
       contextId: request.contextId,
-    });
-    const data = parseData("createSession", envelope, createSessionDataSchema);
+    };
+    const envelope = await this.transport.call("createSession", params);
+    const data = this.parse("createSession", envelope, createSessionDataSchema);
     if (data.success === false || !data.sessionId) {
       throw new AgbApiError({
         operation: "createSession",
         code: envelope.code ?? undefined,
         requestId: envelope.requestId ?? undefined,
-        apiMessage: data.errMsg ?? "the service created no session",
+        endpoint: this.transport.endpointForErrors,
+        apiMessage: data.errMsg ? this.transport.scrub(data.errMsg, params) : "the service created no session",
       });
     }
     return { sessionId: data.sessionId, ...endpointsOf(data), requestId: envelope.requestId ?? undefined };
@@ -83,14 +85,14 @@ export class AgbClient {
 
   async getSession(sessionId: string): Promise<SessionDetails> {
     const envelope = await this.transport.call("getSession", { sessionId });
-    const data = parseData("getSession", envelope, getSessionDataSchema);
+    const data = this.parse("getSession", envelope, getSessionDataSchema);
     return { sessionId: data.sessionId, status: data.status ?? undefined, ...endpointsOf(data) };
   }
 
   /** The session's status; DELETING, DELETED or FINISH once released (see isReleasedStatus). */
   async getSessionStatus(sessionId: string): Promise<string | undefined> {
     const envelope = await this.transport.call("getSessionInfo", { sessionId });
-    const data = parseData("getSessionInfo", envelope, sessionInfoDataSchema);
+    const data = this.parse("getSessionInfo", envelope, sessionInfoDataSchema);
     return data.status ?? data.Status ?? undefined;
   }
 
@@ -106,10 +108,10 @@ export class AgbClient {
     const seen = new Set<string>();
     do {
       const envelope = await this.transport.call("getLabel", { sessionId, nextToken });
-      const data = parseData("getLabel", envelope, getLabelDataSchema.nullable().optional()) ?? {};
+      const data = this.parse("getLabel", envelope, getLabelDataSchema.nullable().optional()) ?? {};
       Object.assign(labels, decodeLabels(data.labels));
       nextToken = data.nextToken || undefined;
-      if (nextToken && seen.has(nextToken)) throw loopError("getLabel", envelope);
+      if (nextToken && seen.has(nextToken)) throw this.loopError("getLabel", envelope);
       if (nextToken) seen.add(nextToken);
     } while (nextToken);
     return labels;
@@ -127,10 +129,10 @@ export class AgbClient {
         nextToken,
         isAll: options.includeAll ? true : undefined,
       });
-      const items = parseData("listSession", envelope, listSessionDataSchema) ?? [];
+      const items = this.parse("listSession", envelope, listSessionDataSchema) ?? [];
       for (const item of items) out.push({ sessionId: item.sessionId, status: item.sessionStatus ?? undefined });
       nextToken = envelope.nextToken || undefined;
-      if (nextToken && seen.has(nextToken)) throw loopError("listSession", envelope);
+      if (nextToken && seen.has(nextToken)) throw this.loopError("listSession", envelope);
       if (nextToken) seen.add(nextToken);
     } while (nextToken);
     return out;
@@ -181,6 +183,24 @@ export class AgbClient {
       await clock.sleep(this.options.releasePollIntervalMs);
     }
   }
+
+  private parse<S extends z.ZodTypeAny>(operation: OperationName, envelope: Envelope, schema: S): z.infer<S> {
+    const result = schema.safeParse(envelope.data);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `data.${issue.path.join(".")}` : "data";
+    throw new AgbResponseShapeError(
+      { operation, requestId: envelope.requestId ?? undefined, endpoint: this.transport.endpointForErrors },
+      `unexpected answer shape at ${where}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+
+  private loopError(operation: OperationName, envelope: Envelope): AgbResponseShapeError {
+    return new AgbResponseShapeError(
+      { operation, requestId: envelope.requestId ?? undefined, endpoint: this.transport.endpointForErrors },
+      "the service repeated a page token; stopped following pages",
+    );
+  }
 }
 
 type SessionEndpoints = Pick<SessionDetails, "resourceUrl" | "appInstanceId" | "resourceId" | "linkUrl" | "wsUrl">;
@@ -194,22 +214,4 @@ function endpointsOf(data: { [K in keyof SessionEndpoints]?: string | null }): S
     linkUrl: data.linkUrl ?? undefined,
     wsUrl: data.wsUrl ?? undefined,
   };
-}
-
-function parseData<S extends z.ZodTypeAny>(operation: OperationName, envelope: Envelope, schema: S): z.infer<S> {
-  const result = schema.safeParse(envelope.data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `data.${issue.path.join(".")}` : "data";
-  throw new AgbResponseShapeError(
-    { operation, requestId: envelope.requestId ?? undefined },
-    `unexpected answer shape at ${where}: ${issue?.message ?? "invalid"}`,
-  );
-}
-
-function loopError(operation: OperationName, envelope: Envelope): AgbResponseShapeError {
-  return new AgbResponseShapeError(
-    { operation, requestId: envelope.requestId ?? undefined },
-    "the service repeated a page token; stopped following pages",
-  );
 }

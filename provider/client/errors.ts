@@ -14,6 +14,10 @@ export interface AgbErrorDetails {
   apiMessage?: string;
   /** From a Retry-After header, when the answer had one. */
   retryAfterMs?: number;
+  /** The base URL the call went to (scheme, host and path only: never credentials or a query). */
+  endpoint?: string;
+  /** The session the operation was about, if any. */
+  sessionId?: string;
   cause?: unknown;
 }
 
@@ -22,6 +26,7 @@ function describe(details: AgbErrorDetails, summary: string): string {
   if (details.status !== undefined) parts.push(`HTTP ${details.status}`);
   if (details.code) parts.push(`code ${details.code}`);
   if (details.requestId) parts.push(`request id ${details.requestId}`);
+  if (details.endpoint) parts.push(`endpoint ${details.endpoint}`);
   return parts.join("; ");
 }
 
@@ -32,6 +37,8 @@ export class AgbError extends Error {
   readonly code?: string;
   readonly requestId?: string;
   readonly apiMessage?: string;
+  readonly endpoint?: string;
+  readonly sessionId?: string;
 
   constructor(details: AgbErrorDetails, summary: string) {
     super(describe(details, summary), details.cause === undefined ? undefined : { cause: details.cause });
@@ -40,6 +47,8 @@ export class AgbError extends Error {
     this.code = details.code;
     this.requestId = details.requestId;
     this.apiMessage = details.apiMessage;
+    this.endpoint = details.endpoint;
+    this.sessionId = details.sessionId;
   }
 }
 
@@ -53,9 +62,30 @@ export class AgbApiError extends AgbError {
   }
 }
 
-/** The session does not exist (released, expired, never created). */
+/**
+ * The service said that this session does not exist (released, expired, never
+ * created): only an envelope answered about that session (wire/sessionGoneAnswer.ts),
+ * never a 404 for the path, an auth failure or a page that is not JSON.
+ */
 export class AgbNotFoundError extends AgbApiError {
   override name = "AgbNotFoundError";
+}
+
+/**
+ * HTTP 404 for the operation's path, not an answer about a session: the
+ * endpoint (its base path, most often) is not the AGB API. Never retried,
+ * never read as a session gone.
+ */
+export class AgbEndpointError extends AgbApiError {
+  override name = "AgbEndpointError";
+  constructor(details: AgbErrorDetails) {
+    super({
+      ...details,
+      apiMessage:
+        `${details.apiMessage ? `${details.apiMessage} ` : ""}(HTTP 404 for the operation's path, not an answer about the session: ` +
+        "is the endpoint's base path right?)",
+    });
+  }
 }
 
 /** The key was refused (HTTP 401/403). */

@@ -1,18 +1,21 @@
 import http from "node:http";
 import https from "node:https";
 import axios, { AxiosError, type AxiosInstance } from "axios";
-import { envelopeSchema, isNotFoundAnswer, OPERATIONS, type Envelope, type OperationName } from "../../wire/protocol";
+import { envelopeSchema, OPERATIONS, type Envelope, type OperationName } from "../../wire/protocol";
 import { normalizeReleaseAnswer } from "../../wire/releaseAnswer";
+import { isSessionGoneAnswer } from "../../wire/sessionGoneAnswer";
 import type { ClientOptions } from "./clientOptions";
 import {
   AgbApiError,
   AgbAuthError,
+  AgbEndpointError,
   AgbNetworkError,
   AgbNotFoundError,
   AgbResponseShapeError,
   redactSecrets,
 } from "./errors";
 import { RateLimiter } from "./rateLimiter";
+import { scrubAnswerText } from "./scrubAnswerText";
 import { parseRetryAfter } from "./retry/classifyError";
 import { withRetry } from "./retry/withRetry";
 
@@ -27,6 +30,8 @@ export interface CallStats {
 /** Codes that prove the request never left this machine. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 const BODY_EXCERPT_CHARS = 200;
+const MESSAGE_CHARS = 500;
+const NOT_FOUND_STATUS = 404;
 
 /**
  * Sends one API operation: places each parameter where the protocol says,
@@ -37,8 +42,11 @@ export class Transport {
   readonly stats: CallStats = { attempts: 0, retries: 0 };
   private readonly http: AxiosInstance;
   private readonly limiter: RateLimiter;
+  /** The endpoint as errors name it: without credentials or a query. */
+  readonly endpointForErrors: string;
 
   constructor(private readonly options: ClientOptions) {
+    this.endpointForErrors = displayEndpoint(options.endpoint);
     this.http = axios.create({
       baseURL: options.endpoint,
       timeout: options.timeoutMs,
@@ -94,28 +102,34 @@ export class Transport {
     const requestIdHeader = headerValue(response.headers["x-request-id"]);
     const retryAfterMs = parseRetryAfter(headerValue(response.headers["retry-after"]), this.options.clock.now());
     const text = typeof response.data === "string" ? response.data : "";
+    const sessionId = typeof params.sessionId === "string" ? params.sessionId : undefined;
+    const where = { operation: operationName, status: response.status, retryAfterMs, endpoint: this.endpointForErrors, sessionId };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      const details = { operation: operationName, status: response.status, requestId: requestIdHeader, retryAfterMs };
+      const details = { ...where, requestId: requestIdHeader };
+      const excerpt = this.excerpt(text, params);
       // A proxy's HTML error page on a 5xx or 429 is still that status, worth a retry.
       if (response.status >= 500 || response.status === 429) {
-        throw new AgbApiError({ ...details, apiMessage: `non-JSON answer: ${this.excerpt(text)}` });
+        throw new AgbApiError({ ...details, apiMessage: `non-JSON answer: ${excerpt}` });
       }
-      throw new AgbResponseShapeError(
-        { ...details, bodyExcerpt: this.excerpt(text) },
-        `the answer is not JSON: ${this.excerpt(text)}`,
-      );
+      // Never a session gone, whatever the page says: only an envelope answers about a session.
+      if (response.status === 401 || response.status === 403) throw new AgbAuthError({ ...details, apiMessage: `non-JSON answer: ${excerpt}` });
+      if (response.status === NOT_FOUND_STATUS) throw new AgbEndpointError({ ...details, apiMessage: `non-JSON answer: ${excerpt}` });
+      throw new AgbResponseShapeError({ ...details, bodyExcerpt: excerpt }, `the answer is not JSON: ${excerpt}`);
     }
     const envelope = envelopeSchema.safeParse(spec.answerInEitherCasing ? normalizeReleaseAnswer(parsed) : parsed);
     if (!envelope.success) {
-      const details = { operation: operationName, status: response.status, requestId: requestIdHeader, retryAfterMs };
+      const details = { ...where, requestId: requestIdHeader };
+      const excerpt = this.excerpt(text, params);
       if (response.status >= 500 || response.status === 429) {
         throw new AgbApiError({ ...details, apiMessage: "answer without an AGB envelope" });
       }
+      if (response.status === 401 || response.status === 403) throw new AgbAuthError({ ...details, apiMessage: `answer without an AGB envelope: ${excerpt}` });
+      if (response.status === NOT_FOUND_STATUS) throw new AgbEndpointError({ ...details, apiMessage: `answer without an AGB envelope: ${excerpt}` });
       throw new AgbResponseShapeError(
-        { ...details, bodyExcerpt: this.excerpt(text) },
+        { ...details, bodyExcerpt: excerpt },
         `the answer is not an AGB envelope (${envelope.error.issues[0]?.message ?? "bad shape"})`,
       );
     }
@@ -123,16 +137,22 @@ export class Transport {
     if (response.status < 400 && data.success) return data;
 
     const details = {
-      operation: operationName,
-      status: response.status,
+      ...where,
       code: data.code ?? undefined,
       requestId: data.requestId ?? requestIdHeader,
-      apiMessage: data.message ? redactSecrets(data.message, this.secrets()) : undefined,
-      retryAfterMs,
+      apiMessage: data.message ? scrubAnswerText(data.message, params, this.secrets(), MESSAGE_CHARS) : undefined,
     };
-    if (isNotFoundAnswer(data.code, data.message)) throw new AgbNotFoundError(details);
+    if (isSessionGoneAnswer({ status: response.status, code: data.code, message: data.message }, sessionId)) {
+      throw new AgbNotFoundError(details);
+    }
     if (response.status === 401 || response.status === 403) throw new AgbAuthError(details);
+    if (response.status === NOT_FOUND_STATUS) throw new AgbEndpointError(details);
     throw new AgbApiError(details);
+  }
+
+  /** Scrubs text from an answer (see scrubAnswerText) for an error built outside the transport. */
+  scrub(text: string, params: Params): string {
+    return scrubAnswerText(text, params, this.secrets(), MESSAGE_CHARS);
   }
 
   private networkError(operation: OperationName, error: unknown): AgbNetworkError {
@@ -143,17 +163,27 @@ export class Transport {
     const message = error instanceof Error ? redactSecrets(error.message, this.secrets()) : "network failure";
     // The axios error holds the request config, headers included: keep only its text as the cause.
     return new AgbNetworkError(
-      { operation, notSent, networkCode, cause: new Error(message) },
+      { operation, notSent, networkCode, endpoint: this.endpointForErrors, cause: new Error(message) },
       `${networkCode ?? "network error"}: ${message}`,
     );
   }
 
-  private excerpt(text: string): string {
-    return JSON.stringify(redactSecrets(text.slice(0, BODY_EXCERPT_CHARS), this.secrets()));
+  private excerpt(text: string, params: Params): string {
+    return JSON.stringify(scrubAnswerText(text, params, this.secrets(), BODY_EXCERPT_CHARS));
   }
 
   private secrets(): string[] {
     return this.options.apiKey ? [this.options.apiKey] : [];
+  }
+}
+
+/** Scheme, host and path of an endpoint: a user:password or a query in it is no part of an error. */
+export function displayEndpoint(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+  } catch {
+    return redactSecrets(endpoint.replace(/[?#].*$/, "").replace(/\/\/[^/@]*@/, "//"));
   }
 }
 

@@ -95,7 +95,9 @@ export class Session extends pulumi.dynamic.Resource {
    */
   declare readonly status: pulumi.Output<string>;
   /**
-   * The session's resource URL (it carries an auth code: treat it as sensitive).
+   * The session's resource URL, without the `authcode=` parameter AGB adds: that
+   * code is a credential that changes on every read, so state never stores it
+   * (ask AGB for a fresh URL, e.g. `AgbClient.getSession`, when you need one that opens the session).
    * @example "https://.../?resourceId=r-0123"
    */
   declare readonly resourceUrl: pulumi.Output<string | undefined>;

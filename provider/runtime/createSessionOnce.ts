@@ -13,6 +13,16 @@ export interface CreateOutcome {
   recovered: number;
   /** Create calls made. */
   attempts: number;
+  /**
+   * Duplicates the token found (a create the service carried out twice) whose
+   * release failed: they still run, and the caller must say so, naming them.
+   */
+  unreleasedDuplicates: UnreleasedDuplicate[];
+}
+
+export interface UnreleasedDuplicate {
+  sessionId: string;
+  error: unknown;
 }
 
 /**
@@ -51,11 +61,11 @@ export async function createSessionOnce(
         ambiguous = error;
         continue;
       }
-      if (found.length > 0) return { session: await keepOne(client, found), token, recovered: 1, attempts };
+      if (found.length > 0) return { ...(await keepOne(client, found)), token, recovered: 1, attempts };
     }
     try {
       attempts++;
-      return { session: await client.createSession({ ...request, labels }), token, recovered: 0, attempts };
+      return { session: await client.createSession({ ...request, labels }), token, recovered: 0, attempts, unreleasedDuplicates: [] };
     } catch (error) {
       if (classifyError(error, "createSession").kind !== "ambiguous") {
         if (ambiguous !== undefined) throw new AgbCreateOutcomeUnknownError(token, error);
@@ -67,7 +77,7 @@ export async function createSessionOnce(
   // The budget ran out with the outcome open: look once more before calling it unknown.
   await clock.sleep(computeDelay(retry.maxAttempts - 1, retry, undefined, clock.random));
   const found = await liveWithToken(client, token).catch(() => []);
-  if (found.length > 0) return { session: await keepOne(client, found), token, recovered: 1, attempts };
+  if (found.length > 0) return { ...(await keepOne(client, found)), token, recovered: 1, attempts };
   throw new AgbCreateOutcomeUnknownError(token, ambiguous);
 }
 
@@ -79,16 +89,29 @@ export async function liveWithToken(client: AgbClient, token: string): Promise<S
 
 /**
  * Keeps the first session a token found and releases any other (a create the
- * service carried out twice). The details are read when they can be; without
- * them the session is still kept, and the next refresh fills them in.
+ * service carried out twice). A release that fails does not fail the create:
+ * the kept session must still reach state, so the failure is handed back for
+ * the caller to report with the duplicate's id. The details are read when
+ * they can be; without them the session is still kept, and the next refresh
+ * fills them in.
  */
-async function keepOne(client: AgbClient, found: SessionSummary[]): Promise<CreatedSession> {
+async function keepOne(
+  client: AgbClient,
+  found: SessionSummary[],
+): Promise<{ session: CreatedSession; unreleasedDuplicates: UnreleasedDuplicate[] }> {
   const [keep, ...duplicates] = found;
-  for (const extra of duplicates) await client.releaseSessionAsync(extra.sessionId);
+  const unreleasedDuplicates: UnreleasedDuplicate[] = [];
+  for (const extra of duplicates) {
+    try {
+      await client.releaseSessionAsync(extra.sessionId);
+    } catch (error) {
+      unreleasedDuplicates.push({ sessionId: extra.sessionId, error });
+    }
+  }
   try {
     const { status: _status, ...details } = await client.getSession(keep.sessionId);
-    return details;
+    return { session: details, unreleasedDuplicates };
   } catch {
-    return { sessionId: keep.sessionId };
+    return { session: { sessionId: keep.sessionId }, unreleasedDuplicates };
   }
 }

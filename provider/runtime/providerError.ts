@@ -1,4 +1,4 @@
-import { AgbApiError, AgbAuthError, isAgbError } from "../client/errors";
+import { AgbApiError, AgbAuthError, AgbEndpointError, isAgbError } from "../client/errors";
 
 /**
  * The resource property an API parameter came from, so that a refusal naming
@@ -14,6 +14,8 @@ const PROPERTY_BY_API_PARAMETER: Readonly<Record<string, string>> = {
 
 /** Where the credentials come from: what a refused key should point at, whatever the call was. */
 export const API_KEY_PROPERTY = "agb:apiKey";
+/** Where the base URL comes from: what a 404 for the operation's path should point at. */
+export const ENDPOINT_PROPERTY = "agb:endpoint";
 
 /**
  * An error from a provider method, naming the input property it concerns. The
@@ -43,6 +45,14 @@ export class ProviderError extends Error {
         API_KEY_PROPERTY,
         `AGB refused the API key; set it with \`pulumi config set --secret agb:apiKey\` or AGB_API_KEY ` +
           `(the provider configuration, not this resource's inputs): ${detail}`,
+        error,
+      );
+    }
+    if (error instanceof AgbEndpointError) {
+      return new ProviderError(
+        ENDPOINT_PROPERTY,
+        `AGB has no such operation at ${error.endpoint ?? "the endpoint"} (HTTP 404 for the path): check agb:endpoint or ` +
+          `AGB_ENDPOINT, its base path above all; this step changed nothing: ${context ? `${context}: ` : ""}${detail}`,
         error,
       );
     }

@@ -10,6 +10,7 @@ import { policyViolations, type LabelPolicy, type PolicyContext } from "../label
 import { toCheckFailures, type CheckFailure } from "../labels/toCheckFailures";
 import type { LabelMap } from "../labels/labelMapSchema";
 import { createSessionOnce, liveWithToken } from "./createSessionOnce";
+import { duplicateNotReleasedError } from "./duplicateNotReleasedError";
 import { adoptSession } from "./adoptSession";
 import { pendingCreateError, pendingTokenOf } from "./pendingCreate";
 import { sessionGoneError, writeLabels } from "./writeLabels";
@@ -131,6 +132,9 @@ export const sessionProviderImpl = {
       status: "RUNNING",
       adopted: false,
     };
+    if (outcome.unreleasedDuplicates.length > 0) {
+      throw duplicateNotReleasedError(inputs, outcome.session.sessionId, outcome.token, outcome.unreleasedDuplicates, { ...withoutUndefined(state) });
+    }
     return { id: outcome.session.sessionId, outs: withoutUndefined(state) };
   },
 

@@ -1,6 +1,7 @@
 import type { CreatedSession, SessionDetails } from "../client/AgbClient";
 import type { LabelMap } from "../labels/labelMapSchema";
 import type { LabelPolicy } from "../labels/labelPolicy";
+import { withoutAuthCode } from "./withoutAuthCode";
 
 /** A Session's checked inputs, as stored in state. */
 export interface SessionCheckedInputs {
@@ -29,11 +30,12 @@ export function withoutUndefined<T extends object>(value: T): T {
 export function sessionDetailsOf(details: CreatedSession | SessionDetails): Partial<SessionState> {
   return {
     status: "status" in details ? details.status : undefined,
-    resourceUrl: details.resourceUrl,
+    // The service's URLs, never the auth code a URL carries (see withoutAuthCode).
+    resourceUrl: withoutAuthCode(details.resourceUrl),
     appInstanceId: details.appInstanceId,
     resourceId: details.resourceId,
-    linkUrl: details.linkUrl,
-    wsUrl: details.wsUrl,
+    linkUrl: withoutAuthCode(details.linkUrl),
+    wsUrl: withoutAuthCode(details.wsUrl),
   };
 }
 

@@ -160,6 +160,14 @@ describe("agb-emulator CLI", () => {
     expect(await stop(cli, "SIGTERM")).toBe(0);
   });
 
+  it("answers a missing session in the shape --missing-session-answer names", async () => {
+    const cli = await startCli(["--port", "0", "--missing-session-answer", "http-404"]);
+    const answer = await raw(cli.url, "POST", PATHS.get, { body: JSON.stringify({ sessionId: "s-none" }) });
+    expect(answer.status).toBe(404);
+    expect(answer.json).toMatchObject({ success: false, code: "InvalidMcpSession.NotFound" });
+    expect(await stop(cli, "SIGTERM")).toBe(0);
+  });
+
   it("refuses a bad flag with exit code 2 and usage", async () => {
     const child = spawn(process.execPath, [CLI, "--label-semantics", "sometimes"], { stdio: ["ignore", "pipe", "pipe"] });
     started.push(child);

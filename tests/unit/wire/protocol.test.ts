@@ -1,4 +1,4 @@
-import { decodeLabels, encodeLabels, isNotFoundAnswer, OPERATIONS, parseLabelsStrict } from "../../../wire/protocol";
+import { decodeLabels, encodeLabels, OPERATIONS, parseLabelsStrict } from "../../../wire/protocol";
 
 describe("wire protocol", () => {
   it("round-trips labels, Unicode and JSON-special characters included", () => {
@@ -17,12 +17,6 @@ describe("wire protocol", () => {
     expect(parseLabelsStrict("{")).toBe("Labels is not valid JSON");
     expect(parseLabelsStrict('{"a":1}')).toContain("string value");
     expect(parseLabelsStrict('{"a":"b"}')).toEqual({ a: "b" });
-  });
-
-  it("treats any not-found code or message as not-found", () => {
-    expect(isNotFoundAnswer("InvalidMcpSession.NotFound", undefined)).toBe(true);
-    expect(isNotFoundAnswer("Other", "Session not found")).toBe(true);
-    expect(isNotFoundAnswer("Throttling", "slow down")).toBe(false);
   });
 
   it("places SetLabel's parameters in the query and getSession's in the body", () => {
