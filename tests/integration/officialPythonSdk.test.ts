@@ -86,17 +86,17 @@ let scriptSeconds: number;
 const sessionsAtEnd: Record<string, StoredSession> = {};
 
 /** Runs the script; each sleep the SDK asks for moves the emulator's clock instead of the wall clock. */
-function runScript(): Promise<Results> {
+function runScript<T = Results>(target: RunningEmulator = emulator, mode = "all"): Promise<T> {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "agb-official-sdk-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, AGB_ENDPOINT: emulator.url, AGB_API_KEY: API_KEY, DISABLE_COLORS: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, AGB_ENDPOINT: target.url, AGB_API_KEY: API_KEY, DISABLE_COLORS: "1" };
   delete env.AGB_TIMEOUT_MS;
-  const child = spawn(venv.python, [SCRIPT, RUN], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(venv.python, [SCRIPT, RUN, mode], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    let done: Results | undefined;
+    let done: T | undefined;
     readline.createInterface({ input: child.stdout }).on("line", (line) => {
-      const message = JSON.parse(line) as { event: string; seconds?: number; results?: Results };
+      const message = JSON.parse(line) as { event: string; seconds?: number; results?: T };
       if (message.event === "sleep") {
         clock += (message.seconds ?? 0) * 1000;
         child.stdin.write("\n");
@@ -223,5 +223,22 @@ describe("the official Python SDK (agbcloud-sdk 0.12.0) against the emulator", (
     expect(stats[PATHS.releaseAsync]).toBe(6);
     // Three polls per release (DELETING, DELETING, FINISH) and the one status read after the first.
     expect(stats[PATHS.info]).toBe(5 * (DELETING_SECONDS + 1) + 1);
+  });
+});
+
+describe("the official SDK's release against an emulator whose released sessions say DELETED", () => {
+  it("keeps polling past DELETED (it stops only at FINISH or not-found) until the session is gone", async () => {
+    const tombstoneSeconds = 10;
+    const deleted = await startEmulator({ apiKey: API_KEY, now: () => clock, deletingSeconds: 1, releasedStatus: "DELETED", tombstoneSeconds });
+    try {
+      const run = await runScript<{ create: SessionResult; delete: DeleteResult }>(deleted, "release");
+      expect(run.create.success).toBe(true);
+      expect(run.delete.success).toBe(true);
+      // DELETING at 0 s, DELETED from 1 s to 10 s, not-found after the tombstone's 10 s: 11 sleeps of 1 s.
+      expect(run.delete.sleeps).toEqual(Array(tombstoneSeconds + 1).fill(1));
+      expect(deleted.stats()[PATHS.info]).toBe(tombstoneSeconds + 2);
+    } finally {
+      await deleted.close();
+    }
   });
 });

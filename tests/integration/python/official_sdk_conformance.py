@@ -17,6 +17,8 @@ import sys
 import time
 
 RUN = sys.argv[1] if len(sys.argv) > 1 else "conformance"
+# "all" runs every step below; "release" only creates one session and releases it.
+MODE = sys.argv[2] if len(sys.argv) > 2 else "all"
 IMAGE = "agb-code-space-1"
 
 sleeps = []
@@ -92,8 +94,18 @@ def delete_result(result, sleeps_before):
     }
 
 
+def release_only(agb):
+    created = agb.create(CreateSessionParams(image_id=IMAGE, labels={"suite": RUN}))
+    results = {"create": session_result(created)}
+    if created.success:
+        results["delete"] = delete_result(created.session.delete(), 0)
+    return results
+
+
 def main():
     agb = AGB()
+    if MODE == "release":
+        return release_only(agb)
     results = {"endpoint": agb.endpoint}
 
     teams = ["a", "a", "a", "b", "b"]
