@@ -70,6 +70,11 @@ export function cliProject(root: string, example: string, name: string = example
   fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
   const cliDir = ensurePulumiCli();
   const env = pulumiEnv(cliDir, path.join(root, "state", name), { PULUMI_HOME: path.join(root, "pulumi-home") }, dir);
+  return projectIn(dir, cliDir, env);
+}
+
+/** `pulumi` commands in the project folder `dir`, with the CLI of `cliDir` and environment `env`. */
+export function projectIn(dir: string, cliDir: string, env: Record<string, string>): CliProject {
   return {
     dir,
     env,
