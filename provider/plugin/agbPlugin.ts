@@ -79,6 +79,7 @@ export const agbPlugin = {
     const type = typeOf(urn);
     const secrets = new SecretPaths();
     const old = secrets.reveal(props);
+    if (type.runtime === sessionProviderImpl && old.sessionId === undefined) return importSession(id);
     const result = await type.runtime.read(id, old);
     const found = (result.props ?? {}) as Props;
     return {
@@ -116,6 +117,26 @@ export const agbPlugin = {
     }
   },
 };
+
+/**
+ * `pulumi import agb:index:Session <name> <id>`: a read with no state. The
+ * session is adopted (as the dynamic path's `import` option adopts), its
+ * labels, less those others own, become its declared labels; nothing is
+ * written. The service does not report the image a session runs, so imageId
+ * is left out: the engine warns that the generated code needs it, and the
+ * runtime records the program's imageId without replacing an imported session.
+ * Nothing read back is known to have been secret: the generated code holds
+ * the labels in plain text.
+ */
+async function importSession(id: string): Promise<provider.ReadResult> {
+  const result = await sessionProviderImpl.read(id, { sessionId: id, adoptSessionId: id, adopted: true });
+  if (!result.id) return { id: "", props: {} };
+  const { imageId: _unknownImage, ...props } = result.props as Props;
+  void _unknownImage;
+  const declared = new Set(SESSION_PUBLIC_INPUTS);
+  const inputs = Object.fromEntries(Object.entries(props).filter(([key, value]) => declared.has(key) && value !== undefined));
+  return { id: result.id, props, inputs };
+}
 
 /** The resource type a URN names (`urn:pulumi:stack::project::agb:index:Session::name`). */
 function typeOf(urn: string): PluginType {
