@@ -64,6 +64,7 @@ describe("the plugin's package", () => {
 describe("examples/yaml-environment from Pulumi YAML", () => {
   let project: CliProject;
   let sharedId: string;
+  let importedId: string;
   const live = async () => (await e2e.control.liveSessions()).filter((s) => CREATE_TOKEN_LABEL in s.labels);
   const output = async (name: string) => JSON.parse((await run(project, ["stack", "output", name, "--json"])).stdout) as string;
 
@@ -133,15 +134,97 @@ describe("examples/yaml-environment from Pulumi YAML", () => {
     }
   });
 
-  test("destroy releases what the stack created; SessionLabels removes only its own keys", async () => {
+  test("pulumi import of a session made outside the stack: no create, no release, no label change; the generated YAML is right", async () => {
+    const made = await e2e.client.createSession({ imageId: "agb-code-space-1", labels: { made: "outside", owner: "ops" } });
+    importedId = made.sessionId;
+    await takeStepStats(e2e.control);
+    const out = path.join(project.dir, "imported.yaml");
+    const imported = await run(project, ["import", "agb:index:Session", "imported", importedId, "--yes", "--protect=false", "--out", out]);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
+    expect(`${imported.stdout}${imported.stderr}`).toMatch(/imageId/);
+    const generated = fs.readFileSync(out, "utf8");
+    expect(generated).toMatch(/^\s+imported:\n\s+type: agb:index:Session\n\s+properties:\n/m);
+    expect(generated).toContain(`adoptSessionId: ${importedId}`);
+    expect(generated).toMatch(/made: outside/);
+    expect(generated).toMatch(/owner: ops/);
+    expect(generated).not.toContain(CREATE_TOKEN_LABEL);
+    expect(generated).not.toMatch(/effectiveLabels|defaultLabels|createToken/);
+    // The user copies it into the program and states the image: recorded in place, no call, no replacement.
+    const resource = generated.slice(generated.indexOf("  imported:")).replace(/(\n\s+properties:\n)/, "$1      imageId: agb-code-space-1\n");
+    const programFile = path.join(project.dir, "Pulumi.yaml");
+    fs.writeFileSync(programFile, fs.readFileSync(programFile, "utf8").replace(/\noutputs:/, `\n${resource.trimEnd()}\n\noutputs:`));
+    const preview = await run(project, ["preview", "--diff"]);
+    expect(preview.stdout).not.toMatch(/replace/);
+    await run(project, ["up", "--yes"]);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
+    const again = await run(project, ["up", "--yes"]);
+    expect(again.stdout).toMatch(/5 unchanged/);
+    expect(await e2e.client.getLabels(importedId)).toEqual({ made: "outside", owner: "ops" });
+  });
+
+  test("destroy releases what the stack holds (the imported session too); SessionLabels removes only its own keys", async () => {
+    await takeStepStats(e2e.control);
     await run(project, ["destroy", "--yes"]);
     expect(mutatingCounts(await takeStepStats(e2e.control))).toMatchObject({ [PATHS.createSession]: 0, [PATHS.setLabel]: 1 });
     expect(await live()).toEqual([]);
+    expect((await e2e.control.liveSessions()).map((s) => s.sessionId)).not.toContain(importedId);
     expect(await e2e.client.getLabels(sharedId)).toEqual({ made: "by-script", pool: "shared" });
     expect((await e2e.control.liveSessions()).map((s) => s.sessionId)).toEqual([sharedId]);
     for (const text of outputs) {
       expect(text).not.toContain(OWNER_SECRET);
       expect(text).not.toContain(E2E_API_KEY);
     }
+  });
+});
+
+describe("engine contract on the plugin path", () => {
+  let project: CliProject;
+  const program = (body: string) => fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), `name: agb-yaml-contract\nruntime: yaml\n${body}`);
+
+  beforeAll(async () => {
+    await e2e.control.reset("sessions");
+    project = cliProject(ROOT, "yaml-environment", "contract");
+    await initStack(project, {});
+    await takeStepStats(e2e.control);
+  });
+
+  test("adoption: dropping adoptSessionId once adopted is no replacement, no call; the adopted session stays", async () => {
+    const { sessionId } = await e2e.client.createSession({ imageId: "agb-code-space-1", labels: { made: "by-script" } });
+    program(`resources:\n  adopted:\n    type: agb:index:Session\n    properties:\n      imageId: agb-code-space-1\n      adoptSessionId: ${sessionId}\n      labels:\n        made: by-script\n        owner: platform\n`);
+    await takeStepStats(e2e.control);
+    await run(project, ["up", "--yes"]);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual({ ...NONE, [PATHS.setLabel]: 1 });
+    program(`resources:\n  adopted:\n    type: agb:index:Session\n    properties:\n      imageId: agb-code-space-1\n      labels:\n        made: by-script\n        owner: platform\n`);
+    const preview = await run(project, ["preview", "--diff"]);
+    expect(preview.stdout).not.toMatch(/replace/);
+    const up = await run(project, ["up", "--yes"]);
+    expect(up.stdout).not.toMatch(/replaced|created/);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
+    expect((await e2e.control.liveSessions()).map((s) => s.sessionId)).toContain(sessionId);
+  });
+
+  test("an input unknown at preview (another resource's id): a SessionLabels on a new session previews, then lands", async () => {
+    program(
+      "resources:\n  fresh:\n    type: agb:index:Session\n    properties:\n      imageId: agb-code-space-1\n" +
+        "  extra:\n    type: agb:index:SessionLabels\n    properties:\n      sessionId: ${fresh.sessionId}\n      labels:\n        owner: extra\n",
+    );
+    const preview = await run(project, ["preview", "--diff"]);
+    expect(preview.stdout).toMatch(/\+ 2 to create/);
+    expect(preview.stdout).toMatch(/- 1 to delete/);
+    await run(project, ["up", "--yes"]);
+    const fresh = (await e2e.control.liveSessions()).find((s) => CREATE_TOKEN_LABEL in s.labels);
+    expect(fresh?.labels.owner).toBe("extra");
+  });
+
+  test("not found: a session released outside the stack is dropped by refresh, made again by up; destroy of SessionLabels on it succeeds", async () => {
+    const fresh = (await e2e.control.liveSessions()).find((s) => CREATE_TOKEN_LABEL in s.labels);
+    await e2e.client.releaseAndWait(fresh?.sessionId as string);
+    const refresh = await run(project, ["refresh", "--yes"]);
+    expect(refresh.stdout).toMatch(/deleted/);
+    await takeStepStats(e2e.control);
+    await run(project, ["up", "--yes"]);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toMatchObject({ [PATHS.createSession]: 1 });
+    await run(project, ["destroy", "--yes"]);
+    expect((await e2e.control.liveSessions()).filter((s) => CREATE_TOKEN_LABEL in s.labels)).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ describe("the agb plugin's methods against the emulator", () => {
     expect((read.props as Props).effectiveLabels).toEqual({ made: "outside", team: "platform" });
     const after = await stats(url());
     expect(after[PATHS.setLabel] ?? 0).toBe(calls[PATHS.setLabel] ?? 0);
-    expect(after[PATHS.createSession] ?? 0).toBe(calls[PATHS.createSession] ?? 0);
+    expect(after[PATHS.create] ?? 0).toBe(calls[PATHS.create] ?? 0);
     expect(read.inputs).toEqual({ labels: { made: "outside", team: "platform" }, adoptSessionId: sessionId });
     expect(read.props).toMatchObject({ adopted: true, adoptSessionId: sessionId });
     expect((read.props as Props).imageId).toBeUndefined();
@@ -104,7 +104,7 @@ describe("the agb plugin's methods against the emulator", () => {
     expect(outs.imageId).toBe("agb-code-space-1");
     const end = await stats(url());
     expect(end[PATHS.setLabel] ?? 0).toBe(calls[PATHS.setLabel] ?? 0);
-    expect(end[PATHS.createSession] ?? 0).toBe(calls[PATHS.createSession] ?? 0);
+    expect(end[PATHS.create] ?? 0).toBe(calls[PATHS.create] ?? 0);
   });
 
   test("SessionLabels: only its own keys, removed on delete; getSessions through invoke", async () => {
