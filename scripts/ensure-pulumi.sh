@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the Pulumi CLI and the Node.js language host available without any
+# Makes the Pulumi CLI and its language hosts (Node.js, YAML) available without any
 # download site and prints, as its last line, the directory that holds them.
 #
 # 1. A `pulumi` already on PATH wins (the normal case on a user's machine).
@@ -28,6 +28,8 @@ CACHE_ROOT="${PULUMI_AGB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-agb}"
 BUILD_DIR="$CACHE_ROOT/pulumi-cli-$PULUMI_VERSION"
 BIN_DIR="$BUILD_DIR/bin"
 HOST_BUILD_DIR="$CACHE_ROOT/pulumi-language-nodejs-$HOST_VERSION"
+YAML_HOST_VERSION="${PULUMI_AGB_YAML_HOST_VERSION:-v1.25.0}"
+YAML_HOST_BUILD_DIR="$CACHE_ROOT/pulumi-language-yaml-$YAML_HOST_VERSION"
 OUT_DIR="$CACHE_ROOT/bin"
 REPO_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -139,6 +141,30 @@ link_into "$OUT_DIR" "$py_host" pulumi-language-python
 link_into "$OUT_DIR" "$py_exec" pulumi-language-python-exec
 # ---- end of the Python language host ------------------------------------------------------------
 
+# ---- The Pulumi YAML language host ------------------------------------------
+# Runs Pulumi.yaml projects with `runtime: yaml` (examples/yaml-environment, the
+# agb plugin's programs). A regular Pulumi install ships it beside `pulumi`;
+# otherwise it is built once from github.com/pulumi/pulumi-yaml, whose go.mod
+# has no replace directives, so a plain `go install` builds it (about 2 min cold).
+yaml_host="$(dirname "$(readlink -f "$cli")")/pulumi-language-yaml"
+if [ ! -x "$yaml_host" ]; then
+  yaml_host="$YAML_HOST_BUILD_DIR/bin/pulumi-language-yaml"
+  if [ ! -x "$yaml_host" ]; then
+    need_go "the Pulumi YAML language host"
+    log "building the Pulumi YAML language host $YAML_HOST_VERSION from Go modules into $YAML_HOST_BUILD_DIR (first run only; about 2 min)"
+    mkdir -p "$YAML_HOST_BUILD_DIR/bin.tmp"
+    GOBIN="$YAML_HOST_BUILD_DIR/bin.tmp" go install -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$YAML_HOST_VERSION" \
+      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_HOST_VERSION" >&2
+    mkdir -p "$YAML_HOST_BUILD_DIR/bin"
+    mv "$YAML_HOST_BUILD_DIR/bin.tmp/pulumi-language-yaml" "$yaml_host"
+    rmdir "$YAML_HOST_BUILD_DIR/bin.tmp"
+  fi
+fi
+yaml_host="$(readlink -f "$yaml_host")"
+link_into "$OUT_DIR" "$yaml_host" pulumi-language-yaml
+# ---- end of the Pulumi YAML language host -------------------------------------
+
 # The dynamic-provider plugin ships inside @pulumi/pulumi: copied so that one directory on PATH is enough.
 plugin="$REPO_DIR/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 if [ -f "$plugin" ]; then
@@ -156,6 +182,7 @@ if [ "$cli" = "$BIN_DIR/pulumi" ]; then
   link_into "$BIN_DIR" "$host" pulumi-language-nodejs
   link_into "$BIN_DIR" "$py_host" pulumi-language-python # Python language host (issue 20)
   link_into "$BIN_DIR" "$py_exec" pulumi-language-python-exec # Python language host (issue 20)
+  link_into "$BIN_DIR" "$yaml_host" pulumi-language-yaml
   [ -f "$OUT_DIR/pulumi-resource-pulumi-nodejs" ] && link_into "$BIN_DIR" "$(readlink -f "$OUT_DIR/pulumi-resource-pulumi-nodejs")" pulumi-resource-pulumi-nodejs
   printf '%s\n' "$BIN_DIR"
 else

@@ -83,7 +83,10 @@ export const sessionProviderImpl = {
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     // Whatever the token finds is released first, then the session is made again: never two with one token.
     if (pendingTokenOf(id)) return { changes: true, replaces: ["createToken"], deleteBeforeReplace: true };
-    const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]));
+    // An imported session's image was never known (the service does not report it): the program's
+    // imageId is recorded, not a reason to replace the session.
+    const imageUnknown = olds.adopted === true && !olds.imageId;
+    const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]) && !(key === "imageId" && imageUnknown));
     const labelsChanged =
       containsUnknown(news.labels) ||
       !labelsEqual(

@@ -1,4 +1,5 @@
 /** What one benchmark run measured: the shape of docs/benchmark.json. */
+import type { PluginTargetResult } from "./pluginTarget";
 import type { StateMeasure } from "./benchAction";
 import type { Phase } from "./floor";
 import type { TreeUsage } from "./procTree";
@@ -32,6 +33,8 @@ export interface SizeResult {
   floor: OpMeasure[];
   oursState?: StateResult;
   engineState?: StateResult;
+  /** The plugin path at this size (tools/bench/pluginTarget.ts). */
+  plugin?: PluginTargetResult;
 }
 
 export interface RateLimitedResult {

@@ -1,4 +1,5 @@
 /** docs/benchmark.md from one run's results: one function per section. */
+import { renderPluginSection } from "./pluginTarget";
 import {
   callsText,
   largestSize,
@@ -297,6 +298,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
     ...apiCalls(r),
     ...memoryAndCpu(r),
     ...rateLimited(r),
+    renderPluginSection(r.sizes),
     ...failures(r),
     ...running(r),
   ].join("\n");

@@ -23,6 +23,7 @@ import { installPackageCopy } from "../pulumi-driver/installPackageCopy";
 import type { BenchResults, OpMeasure, RateLimitedResult, SizeResult } from "./benchResults";
 import { evaluateTargets } from "./benchTargets";
 import { writeReport } from "./writeReport";
+import { runPluginTarget } from "./pluginTarget";
 
 function phaseLabels(phase: Phase): Record<string, string> {
   return phase === "create" ? {} : EDIT_LABELS;
@@ -247,6 +248,14 @@ class Bench {
                 ` state file ${size.oursState?.stateFileBytes ?? "?"} B (engine-only ${size.engineState?.stateFileBytes ?? "?"} B)`,
             );
           }
+        }
+        // The plugin path beside the dynamic one (tools/bench/pluginTarget.ts).
+        await control.reset("sessions");
+        try {
+          size.plugin = await runPluginTarget({ sessions, endpoint: proxy.url, cliDir: this.cliDir, control, timeoutMs: o.actionTimeoutMs });
+          log(`${sessions} plugin: ${size.plugin.phases.map((p) => `${p.phase} ${fmt(p.ms)}${p.ok ? "" : " FAILED"}`).join(", ")}; state ${size.plugin.stateBytesPerSession ?? "?"} B/session`);
+        } catch (error) {
+          log(`  plugin path failed: ${String(error).slice(0, 1500)}`);
         }
       }
     } finally {
