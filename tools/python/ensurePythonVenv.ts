@@ -22,6 +22,11 @@ export interface VenvSpec {
   name: string;
   /** pip requirement files, installed in order; their content is part of the cache key. */
   requirementFiles: string[];
+  /**
+   * Package folders installed after the requirements (e.g. sdk/python), with no further
+   * dependencies; their files are part of the cache key, so a regenerated SDK is installed afresh.
+   */
+  localPackages?: string[];
   /** The interpreter that makes the virtualenv (default: PULUMI_AGB_PYTHON, else python3). */
   basePython?: string;
 }
@@ -34,6 +39,8 @@ class VenvError extends Error {
 }
 
 const COMPLETE = "pulumi-agb-venv.json";
+/** What Python and pip leave beside sources: not part of a package. */
+const SKIPPED = /^(__pycache__|build|dist|.*\.egg-info)$/;
 const LOCK_STALE_MS = 30 * 60_000;
 
 /** The cache root shared with scripts/ensure-pulumi.sh. */
@@ -67,6 +74,9 @@ export async function ensurePythonVenv(spec: VenvSpec): Promise<PythonVenv> {
   const version = (await run(basePython, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"])).trim();
   const hash = createHash("sha256").update(version);
   for (const file of spec.requirementFiles) hash.update("\0").update(fs.readFileSync(file));
+  for (const dir of spec.localPackages ?? []) {
+    for (const file of packageFiles(dir)) hash.update("\0").update(path.relative(dir, file)).update("\0").update(fs.readFileSync(file));
+  }
   const dir = path.join(cacheRoot(), "python", `${spec.name}-py${version}-${hash.digest("hex").slice(0, 12)}`);
   const bin = path.join(dir, "bin");
   const python = path.join(bin, "python");
@@ -94,6 +104,16 @@ export async function ensurePythonVenv(spec: VenvSpec): Promise<PythonVenv> {
     for (const file of spec.requirementFiles) {
       await run(python, ["-m", "pip", "install", "--quiet", "--requirement", file], pipEnv);
     }
+    for (const source of spec.localPackages ?? []) {
+      // Built from a copy: pip builds in the source tree and would leave build/ and *.egg-info in it.
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-agb-pkg-"));
+      try {
+        fs.cpSync(source, copy, { recursive: true, filter: (file) => !SKIPPED.test(path.basename(file)) });
+        await run(python, ["-m", "pip", "install", "--quiet", "--no-deps", copy], pipEnv);
+      } finally {
+        fs.rmSync(copy, { recursive: true, force: true });
+      }
+    }
     const installSeconds = (Date.now() - started) / 1000;
     fs.writeFileSync(marker, JSON.stringify({ installSeconds, python: version, madeAt: new Date().toISOString() }) + "\n");
     return { dir, bin, python, created: true, installSeconds };
@@ -115,4 +135,16 @@ async function takeLock(lock: string): Promise<void> {
       else await delay(1000);
     }
   }
+}
+
+/** The files of a package folder, sorted, without what Python and pip leave beside them. */
+function packageFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (SKIPPED.test(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...packageFiles(full));
+    else files.push(full);
+  }
+  return files.sort();
 }
