@@ -61,6 +61,20 @@ describe("the plugin's package", () => {
   });
 });
 
+describe("from a checkout", () => {
+  test("the example's plugins.providers path (../../dist/plugin) serves the plugin where none is installed", async () => {
+    // Two folders below the repository, as examples/yaml-environment is, so its relative path holds.
+    const project = cliProject(WORK_ROOT, "yaml-environment", "yaml-checkout-path");
+    project.env.PULUMI_HOME = path.join(ROOT, "empty-pulumi-home");
+    await initStack(project, { sharedSessionId: "s-not-needed-for-a-preview" }, { owner: OWNER_SECRET });
+    const preview = await run(project, ["preview"]);
+    expect(preview.stdout).toMatch(/\+ 4 to create/);
+    const plugins = JSON.parse((await run(project, ["plugin", "ls", "--json"])).stdout || "[]") as { name: string }[];
+    expect(plugins.map((p) => p.name)).not.toContain("agb");
+    fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+});
+
 describe("examples/yaml-environment from Pulumi YAML", () => {
   let project: CliProject;
   let sharedId: string;
@@ -104,6 +118,7 @@ describe("examples/yaml-environment from Pulumi YAML", () => {
   });
 
   test("pulumi up with nothing changed: no call but getSessions' ListSession", async () => {
+    await takeStepStats(e2e.control);
     const up = await run(project, ["up", "--yes"]);
     expect(up.stdout).toMatch(/4 unchanged/);
     const stats = await takeStepStats(e2e.control);
