@@ -172,6 +172,7 @@ describe("examples/yaml-environment from Pulumi YAML", () => {
     fs.writeFileSync(programFile, fs.readFileSync(programFile, "utf8").replace(/\noutputs:/, `\n${resource.trimEnd()}\n\noutputs:`));
     const preview = await run(project, ["preview", "--diff"]);
     expect(preview.stdout).not.toMatch(/replace/);
+    expect(preview.stdout).toMatch(/\+ imageId\s*: "agb-code-space-1"/);
     await run(project, ["up", "--yes"]);
     expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
     const again = await run(project, ["up", "--yes"]);
