@@ -26,6 +26,8 @@ esbuild.buildSync({
   minify: true,
   legalComments: "none",
   logLevel: "warning",
+  // @npmcli/run-script (reached through @pulumi/pulumi, never called by a provider) resolves node-gyp by path.
+  logOverride: { "require-resolve-not-external": "silent" },
   define: { AGB_PLUGIN_VERSION: JSON.stringify(version), AGB_PLUGIN_SCHEMA: JSON.stringify(schema) },
 });
 

@@ -4,6 +4,7 @@ import * as provider from "@pulumi/pulumi/provider";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { configureRuntime } from "../runtime/runtimeState";
 import { agbPlugin } from "./agbPlugin";
+import { containsUnknown, isUnknown } from "../runtime/unknowns";
 import { revealed } from "./secretValues";
 
 type Callback = (error: unknown, value?: unknown) => void;
@@ -49,10 +50,11 @@ export function providerConfig(variables: ReadonlyMap<string, string>, args: Rec
   const config = new Map<string, string>();
   for (const [key, value] of Object.entries(args ?? {})) {
     const plain = revealed(value).value;
-    if (plain === undefined || plain === null) continue;
+    // A value not known yet (an explicit provider fed by another resource's output, in a preview) is no value.
+    if (plain === undefined || plain === null || containsUnknown(plain)) continue;
     config.set(`agb:${key}`, typeof plain === "string" ? plain : JSON.stringify(plain));
   }
-  for (const [key, value] of variables) config.set(key.replace(/^agb:config:/, "agb:"), value);
+  for (const [key, value] of variables) if (!isUnknown(value)) config.set(key.replace(/^agb:config:/, "agb:"), value);
   return config;
 }
 

@@ -85,7 +85,9 @@ export const sessionProviderImpl = {
     if (pendingTokenOf(id)) return { changes: true, replaces: ["createToken"], deleteBeforeReplace: true };
     // An imported session's image was never known (the service does not report it): the program's
     // imageId is recorded, not a reason to replace the session.
+    // The update that records it makes no API call when the labels are unchanged.
     const imageUnknown = olds.adopted === true && !olds.imageId;
+    const imageRecorded = imageUnknown && typeof news.imageId === "string" && news.imageId !== "";
     const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]) && !(key === "imageId" && imageUnknown));
     const labelsChanged =
       containsUnknown(news.labels) ||
@@ -98,7 +100,7 @@ export const sessionProviderImpl = {
       !labelsEqual((olds.labels as LabelMap) ?? {}, (news.labels as LabelMap) ?? {}) ||
       !labelsEqual((olds.defaultLabels as LabelMap) ?? {}, (news.defaultLabels as LabelMap) ?? {});
     return {
-      changes: replaces.length > 0 || labelsChanged || bookkeepingChanged,
+      changes: replaces.length > 0 || labelsChanged || bookkeepingChanged || imageRecorded,
       replaces: [...replaces],
       deleteBeforeReplace: false,
     };

@@ -61,6 +61,20 @@ describe("the plugin's package", () => {
   });
 });
 
+describe("from a checkout", () => {
+  test("the example's plugins.providers path (../../dist/plugin) serves the plugin where none is installed", async () => {
+    // Two folders below the repository, as examples/yaml-environment is, so its relative path holds.
+    const project = cliProject(WORK_ROOT, "yaml-environment", "yaml-checkout-path");
+    project.env.PULUMI_HOME = path.join(ROOT, "empty-pulumi-home");
+    await initStack(project, { sharedSessionId: "s-not-needed-for-a-preview" }, { owner: OWNER_SECRET });
+    const preview = await run(project, ["preview"]);
+    expect(preview.stdout).toMatch(/\+ 4 to create/);
+    const plugins = JSON.parse((await run(project, ["plugin", "ls", "--json"])).stdout || "[]") as { name: string }[];
+    expect(plugins.map((p) => p.name)).not.toContain("agb");
+    fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+});
+
 describe("examples/yaml-environment from Pulumi YAML", () => {
   let project: CliProject;
   let sharedId: string;
@@ -104,6 +118,7 @@ describe("examples/yaml-environment from Pulumi YAML", () => {
   });
 
   test("pulumi up with nothing changed: no call but getSessions' ListSession", async () => {
+    await takeStepStats(e2e.control);
     const up = await run(project, ["up", "--yes"]);
     expect(up.stdout).toMatch(/4 unchanged/);
     const stats = await takeStepStats(e2e.control);
@@ -143,18 +158,21 @@ describe("examples/yaml-environment from Pulumi YAML", () => {
     expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
     expect(`${imported.stdout}${imported.stderr}`).toMatch(/imageId/);
     const generated = fs.readFileSync(out, "utf8");
-    expect(generated).toMatch(/^\s+imported:\n\s+type: agb:index:Session\n\s+properties:\n/m);
+    // YAML codegen writes the short token (agb:Session), and the required imageId as "" to fill in.
+    expect(generated).toMatch(/^\s+imported:\n\s+type: agb:(index:)?Session\n\s+properties:\n/m);
+    expect(generated).toMatch(/imageId: ""/);
     expect(generated).toContain(`adoptSessionId: ${importedId}`);
     expect(generated).toMatch(/made: outside/);
     expect(generated).toMatch(/owner: ops/);
     expect(generated).not.toContain(CREATE_TOKEN_LABEL);
     expect(generated).not.toMatch(/effectiveLabels|defaultLabels|createToken/);
     // The user copies it into the program and states the image: recorded in place, no call, no replacement.
-    const resource = generated.slice(generated.indexOf("  imported:")).replace(/(\n\s+properties:\n)/, "$1      imageId: agb-code-space-1\n");
+    const resource = generated.slice(generated.indexOf("  imported:")).replace('imageId: ""', "imageId: agb-code-space-1");
     const programFile = path.join(project.dir, "Pulumi.yaml");
     fs.writeFileSync(programFile, fs.readFileSync(programFile, "utf8").replace(/\noutputs:/, `\n${resource.trimEnd()}\n\noutputs:`));
     const preview = await run(project, ["preview", "--diff"]);
     expect(preview.stdout).not.toMatch(/replace/);
+    expect(preview.stdout).toMatch(/\+ imageId\s*: "agb-code-space-1"/);
     await run(project, ["up", "--yes"]);
     expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
     const again = await run(project, ["up", "--yes"]);
@@ -184,6 +202,7 @@ describe("engine contract on the plugin path", () => {
   beforeAll(async () => {
     await e2e.control.reset("sessions");
     project = cliProject(ROOT, "yaml-environment", "contract");
+    program("resources: {}\n");
     await initStack(project, {});
     await takeStepStats(e2e.control);
   });

@@ -37,6 +37,8 @@ describe("the agb plugin's methods against the emulator", () => {
   test("provider config: agb:config:* variables and args reach the runtime as agb:*", () => {
     const config = providerConfig(new Map([["agb:config:endpoint", "http://x"]]), { apiKey: secret("k-1"), timeoutMs: 5 });
     expect(Object.fromEntries(config)).toEqual({ "agb:endpoint": "http://x", "agb:apiKey": "k-1", "agb:timeoutMs": "5" });
+    const unknown = providerConfig(new Map([["agb:config:endpoint", UNKNOWN_VALUE]]), { endpoint: UNKNOWN_VALUE, apiKey: secret(UNKNOWN_VALUE) });
+    expect(Object.fromEntries(unknown)).toEqual({});
   });
 
   test("a secret label reaches the service in plain text, and comes back wrapped in every output derived from it", async () => {

@@ -37,6 +37,14 @@ describe("Session diff (local, no API call)", () => {
     expect(result.replaces).toEqual(["imageId", "idleReleaseTimeout", "policyId", "adoptSessionId"]);
   });
 
+  it("records the first imageId of an imported session (its image was never known) in place, never replacing it", async () => {
+    const imported = { adopted: true, adoptSessionId: "s-1", labels: { env: "dev" }, defaultLabels: {} };
+    const result = await sessionProviderImpl.diff("s-1", imported, { ...imported, imageId: "agb-code-space-1" });
+    expect(result).toMatchObject({ changes: true, replaces: [] });
+    const recorded = { ...imported, imageId: "agb-code-space-1" };
+    expect((await sessionProviderImpl.diff("s-1", recorded, { ...recorded, imageId: "agb-browser-use-1" })).replaces).toEqual(["imageId"]);
+  });
+
   it("assumes a change when a value is not known yet", async () => {
     const result = await sessionProviderImpl.diff("s-1", base, { ...base, labels: { env: UNKNOWN_VALUE } });
     expect(result).toMatchObject({ changes: true, replaces: [] });
