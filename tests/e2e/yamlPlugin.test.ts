@@ -64,6 +64,9 @@ describe("the plugin's package", () => {
 describe("from a checkout", () => {
   test("the example's plugins.providers path (../../dist/plugin) serves the plugin where none is installed", async () => {
     // Two folders below the repository, as examples/yaml-environment is, so its relative path holds.
+    // cliProject keeps its state in <root>/state/<name>: an earlier run's stack must not remain.
+    const stateDir = path.join(WORK_ROOT, "state", "yaml-checkout-path");
+    fs.rmSync(stateDir, { recursive: true, force: true });
     const project = cliProject(WORK_ROOT, "yaml-environment", "yaml-checkout-path");
     project.env.PULUMI_HOME = path.join(ROOT, "empty-pulumi-home");
     await initStack(project, { sharedSessionId: "s-not-needed-for-a-preview" }, { owner: OWNER_SECRET });
@@ -72,6 +75,7 @@ describe("from a checkout", () => {
     const plugins = JSON.parse((await run(project, ["plugin", "ls", "--json"])).stdout || "[]") as { name: string }[];
     expect(plugins.map((p) => p.name)).not.toContain("agb");
     fs.rmSync(project.dir, { recursive: true, force: true });
+    fs.rmSync(stateDir, { recursive: true, force: true });
   });
 });
 
