@@ -7,7 +7,8 @@ import { sessionLabelsProviderImpl } from "../runtime/sessionLabelsProviderImpl"
 import { sessionProviderImpl } from "../runtime/sessionProviderImpl";
 import { detailedDiff, type DiffKind } from "./detailedDiff";
 import { SecretPaths } from "./secretPaths";
-import { secret } from "./secretValues";
+import { isSecretConfig } from "./secretConfig";
+import { isSecretWrapper, secret } from "./secretValues";
 
 type Props = Record<string, unknown>;
 
@@ -57,7 +58,12 @@ export const agbPlugin = {
     const secrets = new SecretPaths();
     const newInputs = secrets.reveal(news);
     const result = await type.runtime.check(new SecretPaths().reveal(olds), newInputs);
-    return { inputs: secrets.wrap((result.inputs ?? newInputs) as Props), failures: result.failures };
+    const inputs = secrets.wrap((result.inputs ?? newInputs) as Props);
+    // The defaults come from provider config, not from the program: secret when that config was.
+    if (inputs.defaultLabels !== undefined && !isSecretWrapper(inputs.defaultLabels) && isSecretConfig("agb:defaultLabels")) {
+      inputs.defaultLabels = secret(inputs.defaultLabels);
+    }
+    return { inputs, failures: result.failures };
   },
 
   async diff(id: string, urn: string, olds: Props, news: Props): Promise<PluginDiffResult> {

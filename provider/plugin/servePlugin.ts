@@ -6,6 +6,7 @@ import { configureRuntime } from "../runtime/runtimeState";
 import { agbPlugin } from "./agbPlugin";
 import { containsUnknown, isUnknown } from "../runtime/unknowns";
 import { revealed } from "./secretValues";
+import { configureSecretConfig, secretConfigKeys } from "./secretConfig";
 
 type Callback = (error: unknown, value?: unknown) => void;
 type Handler = (call: { request: any }, callback: Callback) => void;
@@ -61,8 +62,10 @@ export function providerConfig(variables: ReadonlyMap<string, string>, args: Rec
 const configure: Handler = (call, callback) => {
   try {
     const variables = new Map<string, string>(call.request.getVariablesMap().toArray());
-    const config = providerConfig(variables, call.request.getArgs()?.toJavaScript());
+    const args = call.request.getArgs()?.toJavaScript();
+    const config = providerConfig(variables, args);
     configureRuntime({ get: (key) => config.get(key) });
+    configureSecretConfig(secretConfigKeys(args));
     const response = new provproto.ConfigureResponse();
     response.setAcceptsecrets(true);
     response.setAcceptresources(true);

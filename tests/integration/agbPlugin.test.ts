@@ -9,6 +9,7 @@ import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { agbPlugin } from "../../provider/plugin/agbPlugin";
 import { DIFF_KIND } from "../../provider/plugin/detailedDiff";
 import { isSecretWrapper, secret } from "../../provider/plugin/secretValues";
+import { configureSecretConfig, secretConfigKeys } from "../../provider/plugin/secretConfig";
 import { providerConfig } from "../../provider/plugin/servePlugin";
 import { configureRuntime } from "../../provider/runtime/runtimeState";
 import { UNKNOWN_VALUE } from "../../provider/runtime/unknowns";
@@ -25,6 +26,7 @@ describe("the agb plugin's methods against the emulator", () => {
   beforeEach(() => {
     const config = providerConfig(new Map([["agb:config:endpoint", url()]]), { defaultLabels: '{"team":"platform"}' });
     configureRuntime({ get: (key) => config.get(key) });
+    configureSecretConfig(new Set());
   });
 
   async function created(news: Props): Promise<{ id: string; inputs: Props; outs: Props }> {
@@ -51,6 +53,23 @@ describe("the agb plugin's methods against the emulator", () => {
     const read = await agbPlugin.read(id, SESSION, outs);
     expect(isSecretWrapper(((read.props as Props).labels as Props).owner)).toBe(true);
     expect(isSecretWrapper((read.props as Props).effectiveLabels)).toBe(true);
+  });
+
+  test("a secret agb:defaultLabels stays secret: the session's defaultLabels and effectiveLabels are wrapped in inputs, outputs and reads", async () => {
+    const args = { endpoint: url(), defaultLabels: secret('{"cost":"c-42"}') };
+    const config = providerConfig(new Map([["agb:config:endpoint", url()]]), args);
+    configureRuntime({ get: (key) => config.get(key) });
+    configureSecretConfig(secretConfigKeys(args));
+    const { id, inputs, outs } = await created({ imageId: "agb-code-space-1", labels: { role: "web" } });
+    expect(emulator.current.store.describe(id)?.labels).toMatchObject({ role: "web", cost: "c-42" });
+    expect(isSecretWrapper(inputs.defaultLabels)).toBe(true);
+    expect(isSecretWrapper(outs.defaultLabels)).toBe(true);
+    expect(isSecretWrapper(outs.effectiveLabels)).toBe(true);
+    expect((outs.labels as Props).role).toBe("web");
+    const read = await agbPlugin.read(id, SESSION, outs);
+    expect(isSecretWrapper((read.props as Props).defaultLabels)).toBe(true);
+    expect(isSecretWrapper((read.props as Props).effectiveLabels)).toBe(true);
+    expect(isSecretWrapper((read.inputs as Props).defaultLabels)).toBe(true);
   });
 
   test("a label edit: the detailed diff says update of labels, and the update is one SetLabel", async () => {
