@@ -89,6 +89,7 @@ export const sessionProviderImpl = {
     const imageUnknown = olds.adopted === true && !olds.imageId;
     const imageRecorded = imageUnknown && typeof news.imageId === "string" && news.imageId !== "";
     const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]) && !(key === "imageId" && imageUnknown));
+    refuseReadoption(id, olds, news, replaces);
     const labelsChanged =
       containsUnknown(news.labels) ||
       !labelsEqual(
@@ -216,6 +217,24 @@ export const sessionProviderImpl = {
     }
   },
 };
+
+/**
+ * A replacement of an adopted session that still names the same session would
+ * adopt it again as the "new" resource and then release it as the old one: the
+ * stack would be left holding a released session. The service cannot change a
+ * session's image, timeout or policy in place, so the change fails loudly
+ * before any call. A value not known yet is let through to preview; the `up`
+ * that knows it decides.
+ */
+function refuseReadoption(id: string, olds: Props, news: Props, replaces: readonly string[]): void {
+  const sameSession = olds.adopted === true && typeof olds.adoptSessionId === "string" && news.adoptSessionId === olds.adoptSessionId;
+  if (!sameSession || replaces.length === 0 || replaces.some((key) => containsUnknown(news[key]))) return;
+  throw new ProviderError(
+    replaces[0] as string,
+    `session ${id} was adopted (adoptSessionId), so a change to ${replaces.join(", ")} cannot replace it: the replacement would adopt ` +
+      `the same session and then release it. Set ${replaces.join(", ")} back, or drop adoptSessionId to create a new session in its place`,
+  );
+}
 
 /**
  * An adopted session stays adopted when the program stops naming it (removing
