@@ -2,6 +2,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { AgbValidationError } from "../client/errors";
 import { getSessions } from "../queries/getSessions";
 import { currentClient } from "../runtime/runtimeState";
+import { ProviderError } from "../runtime/providerError";
 import { SESSION_PUBLIC_INPUTS } from "../runtime/sessionInputs";
 import { sessionLabelsProviderImpl } from "../runtime/sessionLabelsProviderImpl";
 import { sessionProviderImpl } from "../runtime/sessionProviderImpl";
@@ -136,7 +137,8 @@ export const agbPlugin = {
  */
 async function importSession(id: string): Promise<provider.ReadResult> {
   const result = await sessionProviderImpl.read(id, { sessionId: id, adoptSessionId: id, adopted: true });
-  if (!result.id) return { id: "", props: {} };
+  // An empty answer reads to the engine as "provider does not support importing": say what was found instead.
+  if (!result.id) throw new ProviderError("sessionId", `session ${id} does not exist or is already released (GetSession); nothing was imported`);
   const { imageId: _unknownImage, ...props } = result.props as Props;
   void _unknownImage;
   const declared = new Set(SESSION_PUBLIC_INPUTS);

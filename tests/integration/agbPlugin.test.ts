@@ -11,6 +11,7 @@ import { DIFF_KIND } from "../../provider/plugin/detailedDiff";
 import { isSecretWrapper, secret } from "../../provider/plugin/secretValues";
 import { configureSecretConfig, secretConfigKeys } from "../../provider/plugin/secretConfig";
 import { providerConfig } from "../../provider/plugin/servePlugin";
+import { ProviderError } from "../../provider/runtime/providerError";
 import { configureRuntime } from "../../provider/runtime/runtimeState";
 import { UNKNOWN_VALUE } from "../../provider/runtime/unknowns";
 import { useEmulator } from "../support/emulatorFixture";
@@ -101,6 +102,18 @@ describe("the agb plugin's methods against the emulator", () => {
     emulator.current.store.release(id);
     const read = await agbPlugin.read(id, SESSION, outs);
     expect(read.id).toBe("");
+  });
+
+  test("pulumi import of a session that does not exist, or is released, fails naming it, with no write", async () => {
+    const { id } = await created({ imageId: "agb-code-space-1", labels: {} });
+    emulator.current.store.release(id);
+    for (const missing of ["s-doesnotexist0000", id]) {
+      const failure = await agbPlugin.read(missing, SESSION, {}).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect((failure as ProviderError).property).toBe("sessionId");
+      expect((failure as Error).message).toContain(missing);
+    }
+    expect((await stats(url()))[PATHS.setLabel] ?? 0).toBe(0);
   });
 
   test("pulumi import: a read with no state records the session's labels, no write", async () => {
