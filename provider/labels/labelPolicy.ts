@@ -16,14 +16,17 @@ const regexSource = z.string().refine(
 /** Rules a stack can put on its labels, enforced in `check` before any API call. */
 export const labelPolicySchema = z
   .object({
-    requiredKeys: z.array(z.string().min(1)).optional(),
-    allowedValues: z.record(z.string(), z.array(z.string()).min(1)).optional(),
-    keyPattern: regexSource.optional(),
-    valuePattern: regexSource.optional(),
-    valuePatterns: z.record(z.string(), regexSource).optional(),
-    maxLabels: z.number().int().min(0).optional(),
-    maxKeyLength: z.number().int().min(1).optional(),
-    maxValueLength: z.number().int().min(1).optional(),
+    requiredKeys: z.array(z.string().min(1)).optional().describe('Label keys every session must carry, e.g. ["team"]'),
+    allowedValues: z
+      .record(z.string(), z.array(z.string()).min(1))
+      .optional()
+      .describe('For a key, the only values allowed, e.g. {"environment": ["dev", "prod"]}'),
+    keyPattern: regexSource.optional().describe("A regular expression every key must match as a whole, e.g. \"[a-z][a-z0-9-]*\""),
+    valuePattern: regexSource.optional().describe("A regular expression every value must match as a whole (unless valuePatterns names its key)"),
+    valuePatterns: z.record(z.string(), regexSource).optional().describe('For a key, a regular expression its value must match as a whole, e.g. {"role": "[a-z]+"}'),
+    maxLabels: z.number().int().min(0).optional().describe("At most this many labels, counting the provider's create-token label on a session it creates"),
+    maxKeyLength: z.number().int().min(1).optional().describe("At most this many characters in a key"),
+    maxValueLength: z.number().int().min(1).optional().describe("At most this many characters in a value"),
   })
   .strict();
 export type LabelPolicy = z.infer<typeof labelPolicySchema>;

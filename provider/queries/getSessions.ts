@@ -35,15 +35,17 @@ export interface GetSessionsArgs {
 /** One session `getSessions` found. */
 export interface FoundSession {
   /**
+   * The session's id.
    * @example "s-0123456789abcdef"
    */
   sessionId: string;
   /**
+   * Its status as the service listed it.
    * @example "RUNNING"
    */
   status?: string;
   /**
-   * Only with `includeLabels`.
+   * Its labels; only with `includeLabels`.
    * @example { batch: "nightly" }
    */
   labels?: Record<string, string>;

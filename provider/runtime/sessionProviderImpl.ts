@@ -84,7 +84,13 @@ export const sessionProviderImpl = {
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     // Whatever the token finds is released first, then the session is made again: never two with one token.
     if (pendingTokenOf(id)) return { changes: true, replaces: ["createToken"], deleteBeforeReplace: true };
-    const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]));
+    // An imported session's image was never known (the service does not report it): the program's
+    // imageId is recorded, not a reason to replace the session.
+    // The update that records it makes no API call when the labels are unchanged.
+    const imageUnknown = olds.adopted === true && !olds.imageId;
+    const imageRecorded = imageUnknown && typeof news.imageId === "string" && news.imageId !== "";
+    const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]) && !(key === "imageId" && imageUnknown));
+    refuseReadoption(id, olds, news, replaces);
     const labelsChanged =
       containsUnknown(news.labels) ||
       !labelsEqual(
@@ -96,7 +102,7 @@ export const sessionProviderImpl = {
       !labelsEqual((olds.labels as LabelMap) ?? {}, (news.labels as LabelMap) ?? {}) ||
       !labelsEqual((olds.defaultLabels as LabelMap) ?? {}, (news.defaultLabels as LabelMap) ?? {});
     return {
-      changes: replaces.length > 0 || labelsChanged || bookkeepingChanged,
+      changes: replaces.length > 0 || labelsChanged || bookkeepingChanged || imageRecorded,
       replaces: [...replaces],
       deleteBeforeReplace: false,
     };
@@ -215,6 +221,24 @@ export const sessionProviderImpl = {
     }
   },
 };
+
+/**
+ * A replacement of an adopted session that still names the same session would
+ * adopt it again as the "new" resource and then release it as the old one: the
+ * stack would be left holding a released session. The service cannot change a
+ * session's image, timeout or policy in place, so the change fails loudly
+ * before any call. A value not known yet is let through to preview; the `up`
+ * that knows it decides.
+ */
+function refuseReadoption(id: string, olds: Props, news: Props, replaces: readonly string[]): void {
+  const sameSession = olds.adopted === true && typeof olds.adoptSessionId === "string" && news.adoptSessionId === olds.adoptSessionId;
+  if (!sameSession || replaces.length === 0 || replaces.some((key) => containsUnknown(news[key]))) return;
+  throw new ProviderError(
+    replaces[0] as string,
+    `session ${id} was adopted (adoptSessionId), so a change to ${replaces.join(", ")} cannot replace it: the replacement would adopt ` +
+      `the same session and then release it. Set ${replaces.join(", ")} back, or drop adoptSessionId to create a new session in its place`,
+  );
+}
 
 /**
  * An adopted session stays adopted when the program stops naming it (removing

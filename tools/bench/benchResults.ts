@@ -1,6 +1,7 @@
 /** What one benchmark run measured: the shape of docs/benchmark.json, and the figures derived from it. */
 import type { ReportStamp } from "../report/reportStamp";
 import type { TreeUsage } from "./benchProcesses";
+import type { PluginTargetResult } from "./pluginTarget";
 
 /** The lifecycle every stack of the benchmark goes through, in order. */
 export const PHASES = ["create", "edit", "noChange", "refresh", "destroy"] as const;
@@ -51,6 +52,8 @@ export interface SizeResult {
   ops: Record<string, OpMeasure[]>;
   /** Per target key, measured after the create. */
   state: Record<string, StateMeasure | undefined>;
+  /** The plugin path at this size (tools/bench/pluginTarget.ts). */
+  plugin?: PluginTargetResult;
 }
 
 export interface RateLimitedResult {

@@ -1,5 +1,6 @@
 /** docs/benchmark.md from one run's results: one function per section, one column per target (benchTargets.ts). */
 import { stampLines } from "../report/reportStamp";
+import { renderPluginSection } from "./pluginTarget";
 import {
   callsText,
   opOf,
@@ -236,6 +237,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
     ...apiCalls(r),
     ...memoryAndCpu(r),
     ...rateLimited(r),
+    renderPluginSection(r.sizes),
     ...failures(r),
     ...running(),
   ].join("\n");

@@ -22,6 +22,7 @@ import { BASE_LABELS, EDIT_LABELS, measureState, PHASES, type BenchResults, type
 import { BENCH_TARGETS, OURS, type BenchTarget } from "./benchTargets";
 import { engineParallelism, loadCost, machineInfo, providerCodeBytes } from "./machineFacts";
 import { writeReport } from "./writeReport";
+import { runPluginTarget } from "./pluginTarget";
 
 const PHASE_ACTION: Record<Phase, Action> = { create: "up", edit: "up", noChange: "up", refresh: "refresh", destroy: "destroy" };
 
@@ -160,6 +161,14 @@ class Bench {
             if (phase === "create") size.state[run.target.key] = await this.exportState(run, sessions);
           }
           log(`${sessions} ${phase.padEnd(8)} ` + runs.map((r) => `${r.target.key} ${fmt(size.ops[r.target.key].at(-1)?.ms ?? 0)}`).join(" | "));
+        }
+        // The plugin path beside the dynamic one (tools/bench/pluginTarget.ts).
+        await service.control.reset("sessions");
+        try {
+          size.plugin = await runPluginTarget({ sessions, endpoint: service.proxy.url, cliDir: this.cliDir, control: service.control, timeoutMs: o.actionTimeoutMs });
+          log(`${sessions} plugin: ${size.plugin.phases.map((p) => `${p.phase} ${fmt(p.ms)}${p.ok ? "" : " FAILED"}`).join(", ")}; state ${size.plugin.stateBytesPerSession ?? "?"} B/session`);
+        } catch (error) {
+          log(`  plugin path failed: ${String(error).slice(0, 1500)}`);
         }
       }
     } finally {

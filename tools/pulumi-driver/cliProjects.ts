@@ -78,6 +78,11 @@ export function cliProject(root: string, example: string, name: string = example
 export function projectFolder(dir: string, stateDir: string, pulumiHome: string): CliProject {
   const cliDir = ensurePulumiCli();
   const env = pulumiEnv(cliDir, stateDir, { PULUMI_HOME: pulumiHome }, dir);
+  return projectIn(dir, cliDir, env);
+}
+
+/** `pulumi` commands in the project folder `dir`, with the CLI of `cliDir` and environment `env`. */
+export function projectIn(dir: string, cliDir: string, env: Record<string, string>): CliProject {
   return {
     dir,
     env,

@@ -10,7 +10,7 @@
  */
 import { startEmulator, type RunningEmulator } from "../../../emulator/startEmulator";
 import { EmulatorControl } from "../../../tools/pulumi-driver/emulatorControl";
-import { byPath, startRecordingProxy, type RecordingProxy } from "../../../tools/pulumi-driver/recordingProxy";
+import { byPath, startRecordingProxy, type RecordingProxy } from "../../support/recordingProxy";
 import type { ActionResult } from "../../../tools/pulumi-driver/stackRunner";
 import type { FaultConfigInput } from "../../../emulator/faults";
 import { StackFixture } from "../../support/stackFixture";

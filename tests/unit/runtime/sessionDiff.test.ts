@@ -1,5 +1,6 @@
 import { sessionProviderImpl } from "../../../provider/runtime/sessionProviderImpl";
 import { UNKNOWN_VALUE } from "../../../provider/runtime/unknowns";
+import { ProviderError } from "../../../provider/runtime/providerError";
 
 const base = { imageId: "agb-code-space-1", labels: { env: "dev" }, defaultLabels: { team: "core" } };
 
@@ -35,6 +36,29 @@ describe("Session diff (local, no API call)", () => {
       adoptSessionId: "s-2",
     });
     expect(result.replaces).toEqual(["imageId", "idleReleaseTimeout", "policyId", "adoptSessionId"]);
+  });
+
+  it("records the first imageId of an imported session (its image was never known) in place, never replacing it", async () => {
+    const imported = { adopted: true, adoptSessionId: "s-1", labels: { env: "dev" }, defaultLabels: {} };
+    const result = await sessionProviderImpl.diff("s-1", imported, { ...imported, imageId: "agb-code-space-1" });
+    expect(result).toMatchObject({ changes: true, replaces: [] });
+    const recorded = { ...imported, imageId: "agb-code-space-1" };
+    await expect(sessionProviderImpl.diff("s-1", recorded, { ...recorded, imageId: "agb-browser-use-1" })).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it("refuses to replace an adopted session that the new inputs adopt again (the replacement would release it); an unknown value previews as a replace", async () => {
+    const adopted = { adopted: true, adoptSessionId: "s-1", imageId: "agb-code-space-1", labels: {}, defaultLabels: {} };
+    for (const change of [{ imageId: "agb-browser-use-1" }, { idleReleaseTimeout: 60 }, { policyId: "p" }]) {
+      const failure = await sessionProviderImpl.diff("s-1", adopted, { ...adopted, ...change }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProviderError);
+      expect((failure as ProviderError).property).toBe(Object.keys(change)[0]);
+    }
+    expect((await sessionProviderImpl.diff("s-1", adopted, { ...adopted, imageId: UNKNOWN_VALUE })).replaces).toEqual(["imageId"]);
+    // Another session to adopt, or none: a real replacement, as before.
+    expect((await sessionProviderImpl.diff("s-1", adopted, { ...adopted, adoptSessionId: "s-2" })).replaces).toEqual(["adoptSessionId"]);
+    const { adoptSessionId: _dropped, ...created } = adopted;
+    void _dropped;
+    expect((await sessionProviderImpl.diff("s-1", adopted, { ...created, imageId: "agb-browser-use-1" })).replaces).toEqual(["imageId", "adoptSessionId"]);
   });
 
   it("assumes a change when a value is not known yet", async () => {

@@ -1,0 +1,156 @@
+import type * as provider from "@pulumi/pulumi/provider";
+import { AgbValidationError } from "../client/errors";
+import { getSessions } from "../queries/getSessions";
+import { currentClient } from "../runtime/runtimeState";
+import { ProviderError } from "../runtime/providerError";
+import { SESSION_PUBLIC_INPUTS } from "../runtime/sessionInputs";
+import { sessionLabelsProviderImpl } from "../runtime/sessionLabelsProviderImpl";
+import { sessionProviderImpl } from "../runtime/sessionProviderImpl";
+import { detailedDiff, type DiffKind } from "./detailedDiff";
+import { SecretPaths } from "./secretPaths";
+import { isSecretConfig } from "./secretConfig";
+import { isSecretWrapper, secret } from "./secretValues";
+
+type Props = Record<string, unknown>;
+
+export const SESSION_TOKEN = "agb:index:Session";
+export const SESSION_LABELS_TOKEN = "agb:index:SessionLabels";
+export const GET_SESSIONS_TOKEN = "agb:index:getSessions";
+
+/** What the runtime's providers offer: the same object the dynamic providers call. */
+type RuntimeProvider = typeof sessionProviderImpl | typeof sessionLabelsProviderImpl;
+
+interface PluginType {
+  runtime: RuntimeProvider;
+  /** The properties a program declares, diffed one by one for the engine. */
+  declared: readonly string[];
+  /** Outputs made of inputs: secret when any of those inputs is. */
+  derived: Readonly<Record<string, readonly string[]>>;
+}
+
+const TYPES: Readonly<Record<string, PluginType>> = {
+  [SESSION_TOKEN]: {
+    runtime: sessionProviderImpl,
+    declared: [...SESSION_PUBLIC_INPUTS, "defaultLabels"],
+    derived: { effectiveLabels: ["labels", "defaultLabels"], sessionId: ["adoptSessionId"] },
+  },
+  [SESSION_LABELS_TOKEN]: {
+    runtime: sessionLabelsProviderImpl,
+    declared: ["sessionId", "labels"],
+    derived: { sessionLabels: ["labels"] },
+  },
+};
+
+/** A diff as the plugin answers it: the runtime's verdict plus the property-by-property detail. */
+export interface PluginDiffResult extends provider.DiffResult {
+  detailedDiff: Record<string, DiffKind>;
+}
+
+/**
+ * The `agb` resource provider plugin. Every method hands over to the runtime
+ * functions the dynamic providers call (provider/runtime), so both paths
+ * behave the same; this layer only translates what differs on the plugin
+ * protocol: secret wrappers in and out, the resource type from the URN, a
+ * detailed diff, and `pulumi import` (a read with no prior state).
+ */
+export const agbPlugin = {
+  async check(urn: string, olds: Props, news: Props): Promise<provider.CheckResult> {
+    const type = typeOf(urn);
+    const secrets = new SecretPaths();
+    const newInputs = secrets.reveal(news);
+    const result = await type.runtime.check(new SecretPaths().reveal(olds), newInputs);
+    const inputs = secrets.wrap((result.inputs ?? newInputs) as Props);
+    // The defaults come from provider config, not from the program: secret when that config was.
+    if (inputs.defaultLabels !== undefined && !isSecretWrapper(inputs.defaultLabels) && isSecretConfig("agb:defaultLabels")) {
+      inputs.defaultLabels = secret(inputs.defaultLabels);
+    }
+    return { inputs, failures: result.failures };
+  },
+
+  async diff(id: string, urn: string, olds: Props, news: Props): Promise<PluginDiffResult> {
+    const type = typeOf(urn);
+    const before = new SecretPaths().reveal(olds);
+    const after = new SecretPaths().reveal(news);
+    const verdict = await type.runtime.diff(id, before, after);
+    return { ...verdict, detailedDiff: detailedDiff(before, after, verdict, type.declared, "labels") };
+  },
+
+  async create(urn: string, inputs: Props): Promise<provider.CreateResult> {
+    const type = typeOf(urn);
+    const secrets = new SecretPaths();
+    const result = await type.runtime.create(secrets.reveal(inputs));
+    return { id: result.id, outs: secrets.wrap((result.outs ?? {}) as Props, type.derived) };
+  },
+
+  async read(id: string, urn: string, props: Props | undefined): Promise<provider.ReadResult> {
+    const type = typeOf(urn);
+    const secrets = new SecretPaths();
+    const old = secrets.reveal(props);
+    if (type.runtime === sessionProviderImpl && old.sessionId === undefined) return importSession(id);
+    const result = await type.runtime.read(id, old);
+    const found = (result.props ?? {}) as Props;
+    return {
+      id: result.id,
+      props: secrets.wrap(found, type.derived),
+      inputs: result.inputs === undefined ? undefined : secrets.wrap(result.inputs as Props),
+    };
+  },
+
+  async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
+    const type = typeOf(urn);
+    const secrets = new SecretPaths();
+    const next = secrets.reveal(news);
+    const result = await type.runtime.update(id, new SecretPaths().reveal(olds), next);
+    return { outs: secrets.wrap((result.outs ?? {}) as Props, type.derived) };
+  },
+
+  async delete(id: string, urn: string, props: Props): Promise<void> {
+    await typeOf(urn).runtime.delete(id, new SecretPaths().reveal(props));
+  },
+
+  async invoke(token: string, args: Props): Promise<provider.InvokeResult> {
+    if (token !== GET_SESSIONS_TOKEN) throw new AgbValidationError("token", `unknown function ${token}; the agb plugin serves ${GET_SESSIONS_TOKEN}`);
+    const secrets = new SecretPaths();
+    const options = secrets.reveal(args);
+    try {
+      const result = await getSessions({ ...options, client: currentClient() });
+      const outputs = { sessions: result.sessions, sessionIds: result.sessionIds };
+      // Sessions found by a secret label filter are as secret as the filter.
+      const hidden = secrets.has("labels");
+      return { outputs: hidden ? { sessions: secret(outputs.sessions), sessionIds: secret(outputs.sessionIds) } : outputs };
+    } catch (error) {
+      if (error instanceof AgbValidationError) return { failures: [{ property: error.property, reason: error.reason }] };
+      throw error;
+    }
+  },
+};
+
+/**
+ * `pulumi import agb:index:Session <name> <id>`: a read with no state. The
+ * session is adopted (as the dynamic path's `import` option adopts), its
+ * labels, less those others own, become its declared labels; nothing is
+ * written. The service does not report the image a session runs, so imageId
+ * is left out: the engine warns that the generated code needs it, and the
+ * runtime records the program's imageId without replacing an imported session.
+ * Nothing read back is known to have been secret: the generated code holds
+ * the labels in plain text.
+ */
+async function importSession(id: string): Promise<provider.ReadResult> {
+  const result = await sessionProviderImpl.read(id, { sessionId: id, adoptSessionId: id, adopted: true });
+  // An empty answer reads to the engine as "provider does not support importing": say what was found instead.
+  if (!result.id) throw new ProviderError("sessionId", `session ${id} does not exist or is already released (GetSession); nothing was imported`);
+  const { imageId: _unknownImage, ...props } = result.props as Props;
+  void _unknownImage;
+  const declared = new Set(SESSION_PUBLIC_INPUTS);
+  const inputs = Object.fromEntries(Object.entries(props).filter(([key, value]) => declared.has(key) && value !== undefined));
+  return { id: result.id, props, inputs };
+}
+
+/** The resource type a URN names (`urn:pulumi:stack::project::agb:index:Session::name`). */
+function typeOf(urn: string): PluginType {
+  const qualified = urn.split("::")[2] ?? "";
+  const token = qualified.split("$").pop() ?? "";
+  const type = TYPES[token];
+  if (!type) throw new AgbValidationError("type", `unknown resource type ${token}; the agb plugin serves ${Object.keys(TYPES).join(", ")}`);
+  return type;
+}
