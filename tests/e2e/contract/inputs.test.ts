@@ -222,6 +222,19 @@ test("a secret label value that fails a policy rule: refused naming key and rule
   await ok(["config", "rm", "badCode"]);
 });
 
+test.each([
+  ["proto", /Session "b": a label key may not be "__proto__"/],
+  ["surrogate", /Session "b": the value of label "broken" contains invalid UTF-16/],
+])("the program refuses what serialization would mangle (%s), naming the resource and key, before any call", async (mangled, expected) => {
+  await config("mangled", mangled);
+  await step("(config)");
+  const preview = await pulumi(["preview"]);
+  expect(preview.code).not.toBe(0);
+  expect(`${preview.stdout}${preview.stderr}`).toMatch(expected);
+  expect(mutatingCounts(await step(`preview refused, ${mangled}`))).toEqual(mutatingCounts({}));
+  await ok(["config", "rm", "mangled"]);
+});
+
 test("removed: optional inputs dropped; adoption kept without a replacement; l's removed key leaves the session", async () => {
   const before = await resources();
   await config("removed", "true");

@@ -19,6 +19,9 @@ const later = (value) => a.sessionId.apply(() => value);
 
 const bLabels = { team: later("core"), env: cfg.get("env") ?? "dev", owner: secretOwner };
 if (cfg.get("badCode")) bLabels.code = cfg.requireSecret("badCode");
+// What serialization would mangle: an own "__proto__" key (dropped), a lone surrogate in an Output value (U+FFFD).
+if (cfg.get("mangled") === "proto") Object.assign(bLabels, JSON.parse('{"__proto__":"x"}'));
+if (cfg.get("mangled") === "surrogate") bLabels.broken = later("bad\ud800");
 new agb.Session(
   "b",
   removed
