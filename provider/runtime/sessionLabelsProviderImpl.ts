@@ -58,7 +58,7 @@ export const sessionLabelsProviderImpl = {
       inputs: {
         sessionId: isUnknown(news.sessionId) ? news.sessionId : parsed.data.sessionId,
         labels: containsUnknown(news.labels) ? news.labels : parsed.data.labels,
-        sessionLabels: news.sessionLabels,
+        ...(news.sessionLabels === undefined ? {} : { sessionLabels: news.sessionLabels }),
       },
     };
   },

@@ -224,7 +224,8 @@ test("a secret label value that fails a policy rule: refused naming key and rule
 
 test.each([
   ["proto", /Session "b": a label key may not be "__proto__"/],
-  ["surrogate", /Session "b": the value of label "broken" contains invalid UTF-16/],
+  ["surrogate", /Session resource 'b'.*broken.*a label value may not contain invalid UTF-16/],
+  ["proto-output", /Session resource 'b'.*a label key may not be "__proto__"/],
 ])("the program refuses what serialization would mangle (%s), naming the resource and key, before any call", async (mangled, expected) => {
   await config("mangled", mangled);
   await step("(config)");

@@ -20,15 +20,16 @@ const later = (value) => a.sessionId.apply(() => value);
 const bLabels = { team: later("core"), env: cfg.get("env") ?? "dev", owner: secretOwner };
 if (cfg.get("badCode")) bLabels.code = cfg.requireSecret("badCode");
 // What serialization would mangle: an own "__proto__" key (dropped), a lone surrogate in an Output value (U+FFFD).
-if (cfg.get("mangled") === "proto") Object.assign(bLabels, JSON.parse('{"__proto__":"x"}'));
+const known = cfg.get("mangled") === "proto" ? Object.assign(JSON.parse('{"__proto__":"x"}'), bLabels) : bLabels;
 if (cfg.get("mangled") === "surrogate") bLabels.broken = later("bad\ud800");
+const bLabelsInput = cfg.get("mangled") === "proto-output" ? later(JSON.parse('{"__proto__":"x","team":"core"}')) : known;
 new agb.Session(
   "b",
   removed
     ? { imageId: later(cfg.get("bImage") ?? "agb-code-space-1") }
     : {
         imageId: later(cfg.get("bImage") ?? "agb-code-space-1"),
-        labels: bLabels,
+        labels: bLabelsInput,
         idleReleaseTimeout: later(cfg.getNumber("timeout") ?? 600),
         policyId: later("mcp-policy-default"),
         labelPolicy: later({ requiredKeys: ["team"], valuePatterns: { code: "[a-z]+" } }),
