@@ -29,7 +29,7 @@ export {
 export { RELEASED_STATUSES, isReleasedStatus } from "../wire/sessionStatus";
 export { CREATE_TOKEN_LABEL } from "./labels/ignoreRules";
 
-export type { GetSessionsArgs, GetSessionsResult, FoundSession } from "./queries/getSessions";
+export type { GetSessionsArgs, GetSessionsOutputArgs, GetSessionsResult, FoundSession } from "./queries/getSessions";
 export const getSessions: typeof GetSessionsModule.getSessions = null as never;
 export const getSessionsOutput: typeof GetSessionsModule.getSessionsOutput = null as never;
 lazyLoad(exports, ["getSessions", "getSessionsOutput"], () => require("./queries/getSessions"));

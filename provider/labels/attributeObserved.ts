@@ -1,4 +1,3 @@
-import { isIgnoredKey, type IgnoreRules } from "./ignoreRules";
 import type { LabelMap } from "./labelMapSchema";
 
 export interface AttributedLabels {
@@ -11,22 +10,18 @@ export interface AttributedLabels {
 /**
  * Reads observed labels back into the two inputs they came from, so that a
  * refresh records drift precisely: a default still in place stays a default, a
- * changed or added label becomes the session's own, a missing one disappears,
- * and labels owned by others (ignored) are left out entirely.
+ * changed label stays where it was declared, a missing one disappears. A key
+ * the session does not declare is left out of both: it is someone else's label
+ * (a SessionLabels, another tool), and its value may be a secret of theirs, so
+ * it is kept only in the always-secret effectiveLabels, from which diff sees it
+ * as drift to remove.
  */
-export function attributeObserved(
-  observed: Readonly<LabelMap>,
-  declaredOwn: Readonly<LabelMap>,
-  declaredDefaults: Readonly<LabelMap>,
-  rules: IgnoreRules,
-): AttributedLabels {
+export function attributeObserved(observed: Readonly<LabelMap>, declaredOwn: Readonly<LabelMap>, declaredDefaults: Readonly<LabelMap>): AttributedLabels {
   const own: LabelMap = {};
   const defaults: LabelMap = {};
   for (const [key, value] of Object.entries(observed)) {
-    const declared = key in declaredOwn || key in declaredDefaults;
-    if (!declared && isIgnoredKey(key, rules)) continue;
-    if (!(key in declaredOwn) && key in declaredDefaults) defaults[key] = value;
-    else own[key] = value;
+    if (key in declaredOwn) own[key] = value;
+    else if (key in declaredDefaults) defaults[key] = value;
   }
   return { own, defaults };
 }

@@ -72,14 +72,15 @@ export function policyViolations(labels: Readonly<LabelMap>, policy: LabelPolicy
       out.push({
         key,
         rule: "allowedValues",
-        message: `"${key}" is "${value}", allowed: ${allowed.map((v) => `"${v}"`).join(", ")}`,
+        // Never the value itself: it may be a secret, and the provider cannot tell (the engine strips the marker).
+        message: `"${key}" has a value that is not allowed; allowed: ${allowed.map((v) => `"${v}"`).join(", ")}`,
       });
     }
     const perKey = policy.valuePatterns?.[key];
     if (perKey && !anchored(perKey).test(value)) {
-      out.push({ key, rule: "valuePatterns", message: `"${key}" value "${value}" does not match /${perKey}/` });
+      out.push({ key, rule: "valuePatterns", message: `"${key}" value does not match /${perKey}/` });
     } else if (!perKey && valuePattern && !valuePattern.test(value)) {
-      out.push({ key, rule: "valuePattern", message: `"${key}" value "${value}" does not match /${policy.valuePattern}/` });
+      out.push({ key, rule: "valuePattern", message: `"${key}" value does not match /${policy.valuePattern}/` });
     }
   }
   return out;

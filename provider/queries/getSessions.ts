@@ -7,6 +7,7 @@ import { labelMapSchema } from "../labels/labelMapSchema";
 import { forEachConcurrently } from "../forEachConcurrently";
 import { programClient } from "../programClient";
 import { unknownPropertyReason } from "../runtime/unknownPropertyFailures";
+import { guardLabels } from "../resources/guardLabels";
 
 /** The options of `getSessions`. A misspelt option is refused, naming it. */
 export interface GetSessionsArgs {
@@ -28,6 +29,30 @@ export interface GetSessionsArgs {
   /**
    * Connection options or a client; by default the stack config and environment, as for the provider.
    * @example { endpoint: "http://127.0.0.1:8080", apiKey: process.env.AGB_API_KEY }
+   */
+  client?: AgbClient | ClientOptionsInput;
+}
+
+/** The options of `getSessionsOutput`: those of `getSessions`, each of which may be an Output. */
+export interface GetSessionsOutputArgs {
+  /**
+   * Sessions must carry every one of these labels; the map or any value may be an Output.
+   * @example { batch: "nightly", owner: team.name }
+   */
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Also read each session's labels. The result is then secret: the labels read may be others' secrets.
+   * @example true
+   */
+  includeLabels?: pulumi.Input<boolean>;
+  /**
+   * Include sessions the service reports as released.
+   * @example false
+   */
+  includeReleased?: pulumi.Input<boolean>;
+  /**
+   * Connection options or a client, as for `getSessions`.
+   * @example { endpoint: "http://127.0.0.1:8080" }
    */
   client?: AgbClient | ClientOptionsInput;
 }
@@ -74,8 +99,7 @@ const OPTION_NAMES = ["labels", "includeLabels", "includeReleased", "client"] as
  * const nightly = await agb.getSessions({ labels: { batch: "nightly" }, includeLabels: true });
  */
 export async function getSessions(args: GetSessionsArgs = {}): Promise<GetSessionsResult> {
-  const unknown = Object.keys(args).find((key) => !(OPTION_NAMES as readonly string[]).includes(key));
-  if (unknown !== undefined) throw new AgbValidationError(unknown, unknownPropertyReason(unknown, "getSessions", OPTION_NAMES));
+  refuseUnknownOptions(args, "getSessions");
   const filter = labelMapSchema.safeParse(args.labels ?? {});
   if (!filter.success) {
     throw new AgbValidationError("labels", filter.error.issues.map((i) => `${i.path.join(".")} ${i.message}`.trim()).join("; "));
@@ -94,12 +118,36 @@ export async function getSessions(args: GetSessionsArgs = {}): Promise<GetSessio
 }
 
 /**
- * `getSessions` as an Output, for use directly in resource inputs.
+ * `getSessions` as an Output, taking Inputs as Pulumi's `*Output` functions do:
+ * it asks AGB once every input is known (so in a preview where one is not, the
+ * result is unknown too, and nothing is sent). The result is secret when any
+ * input is, or when `includeLabels` reads labels (which may be others' secrets).
  * @example
- * export const nightlyIds = agb.getSessionsOutput({ labels: { batch: "nightly" } }).sessionIds;
+ * export const nightlyIds = agb.getSessionsOutput({ labels: { batch: "nightly", owner: a.labels.owner } }).sessionIds;
  */
-export function getSessionsOutput(args: GetSessionsArgs = {}): pulumi.Output<GetSessionsResult> {
-  return pulumi.output(getSessions(args));
+export function getSessionsOutput(args: GetSessionsOutputArgs = {}): pulumi.Output<GetSessionsResult> {
+  refuseUnknownOptions(args, "getSessionsOutput");
+  const { client, labels, includeLabels, includeReleased } = args;
+  // Checked before Pulumi copies the map: the copy drops an own "__proto__" key and keeps no lone surrogate intact.
+  const guarded = guardLabels("getSessionsOutput", labels);
+  const result = pulumi
+    .all([pulumi.output(guarded), pulumi.output(includeLabels), pulumi.output(includeReleased)])
+    .apply(async ([known, withLabels, released]) => {
+      const found = await getSessions({
+        ...(known === undefined ? {} : { labels: known as Record<string, string> }),
+        ...(withLabels === undefined ? {} : { includeLabels: withLabels }),
+        ...(released === undefined ? {} : { includeReleased: released }),
+        ...(client === undefined ? {} : { client }),
+      });
+      return withLabels ? pulumi.secret(found) : pulumi.output(found);
+    });
+  // apply lifts the Output the callback returns (its secrecy with it); the types only lack the flattening.
+  return result as unknown as pulumi.Output<GetSessionsResult>;
+}
+
+function refuseUnknownOptions(args: object, query: string): void {
+  const unknown = Object.keys(args).find((key) => !(OPTION_NAMES as readonly string[]).includes(key));
+  if (unknown !== undefined) throw new AgbValidationError(unknown, unknownPropertyReason(unknown, query, OPTION_NAMES));
 }
 
 function isClient(value: unknown): value is AgbClient {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LabelPolicy } from "../labels/labelPolicy";
 import { withAutoTags } from "../autoTag";
+import { guardLabels } from "./guardLabels";
 import sessionProvider from "./providers/session";
 
 /** The inputs of a `Session`. */
@@ -35,8 +36,10 @@ export interface SessionArgs {
    * labels are then set to the declared ones (labels other systems own, per
    * `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy`
    * releases an adopted session like any other; add the `retainOnDelete`
-   * resource option to leave it running. The `import` resource option is not
-   * supported for dynamic providers (pulumi/pulumi#16175): use this instead.
+   * resource option to leave it running. The `import` resource option does the
+   * same (it is passed on as this input). While adoption is declared, a change to
+   * `imageId`, `idleReleaseTimeout` or `policyId` is refused: a replacement would
+   * release the adopted session. Stop declaring the adoption to replace it.
    * @example "s-0123456789abcdef"
    */
   adoptSessionId?: pulumi.Input<string>;
@@ -147,13 +150,12 @@ export class Session extends pulumi.dynamic.Resource {
     // serialized provider). The option is honoured as adoption instead, which needs no engine import.
     const { import: importId, ...options } = opts ?? {};
     if (importId !== undefined && args.adoptSessionId === undefined) args = { ...args, adoptSessionId: importId };
-    args = { ...args, labels: withAutoTags(args.labels) };
+    args = { ...args, labels: withAutoTags(guardLabels(`Session "${name}"`, args.labels)) };
     super(
       sessionProvider,
       name,
       {
         sessionId: undefined,
-        defaultLabels: undefined,
         status: undefined,
         resourceUrl: undefined,
         appInstanceId: undefined,
@@ -163,14 +165,27 @@ export class Session extends pulumi.dynamic.Resource {
         adopted: undefined,
         // Every property the program passed, known or not, so that check can refuse a misspelt one by name.
         ...args,
-        // An empty map that is secret exactly when the labels are: the engine then
-        // marks the effectiveLabels output secret too, so a secret label value never
-        // shows in plain text there.
-        effectiveLabels: pulumi.output(args.labels).apply(() => ({})),
+        // Placeholders the provider fills in check. Secret inputs make the outputs of
+        // the same name secret: effectiveLabels always (it holds labels others wrote,
+        // whose secrecy the provider cannot know), defaultLabels when the stack set
+        // agb:defaultLabels with --secret (the provider gets config in plain text).
+        effectiveLabels: pulumi.secret({}),
+        defaultLabels: isSecretConfig("agb:defaultLabels") ? pulumi.secret({}) : undefined,
       },
       options,
       "agb",
       "Session",
     );
   }
+}
+
+/**
+ * Whether the stack set a config key with --secret. @pulumi/pulumi answers
+ * this for `Config.get`'s warning (runtime.isConfigSecret, marked internal, so
+ * it is looked up, not typed); without it, treat the key as secret: a secret
+ * output too many is safe, one too few is not.
+ */
+function isSecretConfig(key: string): boolean {
+  const lookup = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  return typeof lookup === "function" ? lookup(key) : true;
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { guardLabels } from "./guardLabels";
 import sessionLabelsProvider from "./providers/sessionLabels";
 
 /** The inputs of a `SessionLabels`. */
@@ -37,6 +38,8 @@ export class SessionLabels extends pulumi.dynamic.Resource {
   declare readonly labels: pulumi.Output<Record<string, string>>;
   /**
    * Every label on the session after the last write or refresh, others' included.
+   * Always secret: it holds labels other resources and tools wrote, whose
+   * secrecy this resource cannot know.
    * @example { owner: "platform", runner: "ci-7" }
    */
   declare readonly sessionLabels: pulumi.Output<Record<string, string>>;
@@ -45,8 +48,9 @@ export class SessionLabels extends pulumi.dynamic.Resource {
     super(
       sessionLabelsProvider,
       name,
-      // Every property the program passed, known or not, so that check can refuse a misspelt one by name.
-      { sessionLabels: undefined, ...args },
+      // Every property the program passed, known or not, so that check can refuse a misspelt one by name;
+      // sessionLabels is a secret placeholder, which makes the output of that name secret.
+      { ...args, labels: guardLabels(`SessionLabels "${name}"`, args.labels), sessionLabels: pulumi.secret({}) },
       opts,
       "agb",
       "SessionLabels",

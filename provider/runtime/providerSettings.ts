@@ -24,11 +24,20 @@ export function settingsFromConfig(config: StackConfig, env: NodeJS.ProcessEnv =
   return {
     client: resolveClientOptions({}, config, env),
     defaultLabels: parseJsonConfig(config, "agb:defaultLabels", labelMapSchema) ?? {},
-    ignore: {
-      keys: parseJsonConfig(config, "agb:ignoreLabelKeys", stringList) ?? NO_IGNORE_RULES.keys,
-      prefixes: parseJsonConfig(config, "agb:ignoreLabelPrefixes", stringList) ?? NO_IGNORE_RULES.prefixes,
-    },
+    ignore: ignoreRulesFromConfig(config),
     policy: parseJsonConfig(config, "agb:labelPolicy", labelPolicySchema),
+  };
+}
+
+/**
+ * Only what reading and releasing sessions need (refresh, destroy, update's
+ * label read), so a malformed `agb:defaultLabels` or `agb:labelPolicy`, which
+ * only check uses, never blocks them.
+ */
+export function ignoreRulesFromConfig(config: StackConfig): IgnoreRules {
+  return {
+    keys: parseJsonConfig(config, "agb:ignoreLabelKeys", stringList) ?? NO_IGNORE_RULES.keys,
+    prefixes: parseJsonConfig(config, "agb:ignoreLabelPrefixes", stringList) ?? NO_IGNORE_RULES.prefixes,
   };
 }
 

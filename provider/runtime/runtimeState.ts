@@ -1,7 +1,9 @@
 import { AgbClient } from "../client/AgbClient";
 import type { ClientOptionsInput } from "../client/clientOptions";
 import type { StackConfig } from "../client/resolveClientOptions";
-import { CONFIG_KEYS, settingsFromConfig, type ProviderSettings } from "./providerSettings";
+import { resolveClientOptions } from "../client/resolveClientOptions";
+import type { IgnoreRules } from "../labels/ignoreRules";
+import { CONFIG_KEYS, ignoreRulesFromConfig, settingsFromConfig, type ProviderSettings } from "./providerSettings";
 
 /**
  * The provider process's shared state: one client (and so one rate limiter)
@@ -11,6 +13,7 @@ import { CONFIG_KEYS, settingsFromConfig, type ProviderSettings } from "./provid
  */
 let stackConfig: StackConfig = {};
 let settings: ProviderSettings | undefined;
+let ignoreRules: IgnoreRules | undefined;
 let client: AgbClient | undefined;
 /** One object for "no overrides", so that configure calls without any compare equal and keep the client. */
 const NO_OVERRIDES: ClientOptionsInput = {};
@@ -29,16 +32,25 @@ export function configureRuntime(config: { get(key: string): string | undefined 
   stackConfig = copied;
   clientOverrides = overrides;
   settings = undefined;
+  ignoreRules = undefined;
   client = undefined;
 }
 
+/** Every setting, label defaults and policy included: for check only. */
 export function currentSettings(): ProviderSettings {
   settings ??= settingsFromConfig(stackConfig);
   return settings;
 }
 
+/** The label keys others own; all that refresh and update need besides the client. */
+export function currentIgnoreRules(): IgnoreRules {
+  ignoreRules ??= ignoreRulesFromConfig(stackConfig);
+  return ignoreRules;
+}
+
+/** The client, built from the connection settings alone (a malformed label setting never blocks it). */
 export function currentClient(): AgbClient {
-  const { client: fromConfig } = currentSettings();
+  const fromConfig = resolveClientOptions({}, stackConfig);
   client ??= new AgbClient({
     ...fromConfig,
     ...clientOverrides,

@@ -18,7 +18,8 @@ const sessionLabelsInputsSchema = z.object({
   labels: labelMapSchema,
 });
 const PUBLIC_INPUTS = Object.keys(sessionLabelsInputsSchema.shape);
-const INPUT_KEYS = new Set([...PUBLIC_INPUTS, "__provider"]);
+/** `sessionLabels` arrives as a secret placeholder: it makes the output of that name secret (it holds others' labels). */
+const INPUT_KEYS = new Set([...PUBLIC_INPUTS, "__provider", "sessionLabels"]);
 
 /** Read-modify-write rounds before giving up on a session others keep changing. */
 const MAX_WRITE_ROUNDS = 3;
@@ -42,10 +43,14 @@ interface SessionLabelsState {
 export const sessionLabelsProviderImpl = {
   async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const failures = unknownPropertyFailures(news, INPUT_KEYS, "SessionLabels", PUBLIC_INPUTS);
-    const known: Props = {};
-    if (!isUnknown(news.sessionId)) known.sessionId = news.sessionId;
-    known.labels = containsUnknown(news.labels) ? {} : (news.labels ?? {});
-    if (isUnknown(news.sessionId)) known.sessionId = "unknown";
+    // What is not yet known in a preview stands in as a valid value (check runs again in up);
+    // a label whose value is unknown still has its key checked.
+    const known: Props = { sessionId: isUnknown(news.sessionId) ? "unknown" : news.sessionId };
+    known.labels = isUnknown(news.labels)
+      ? {}
+      : news.labels !== null && typeof news.labels === "object" && !Array.isArray(news.labels)
+        ? Object.fromEntries(Object.entries(news.labels).map(([k, v]) => [k, containsUnknown(v) ? "unknown" : v]))
+        : (news.labels ?? {});
     const parsed = sessionLabelsInputsSchema.safeParse(known);
     if (!parsed.success) failures.push(...toCheckFailures(parsed.error));
     if (failures.length > 0 || !parsed.success) return { inputs: news, failures };
@@ -53,6 +58,7 @@ export const sessionLabelsProviderImpl = {
       inputs: {
         sessionId: isUnknown(news.sessionId) ? news.sessionId : parsed.data.sessionId,
         labels: containsUnknown(news.labels) ? news.labels : parsed.data.labels,
+        ...(news.sessionLabels === undefined ? {} : { sessionLabels: news.sessionLabels }),
       },
     };
   },

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isReleasedStatus } from "../../wire/sessionStatus";
 import { AgbCreateOutcomeUnknownError, AgbValidationError, isNotFound } from "../client/errors";
 import { attributeObserved } from "../labels/attributeObserved";
-import { CREATE_TOKEN_LABEL } from "../labels/ignoreRules";
+import { CREATE_TOKEN_LABEL, isIgnoredKey, type IgnoreRules } from "../labels/ignoreRules";
 import { desiredLabels } from "../labels/desiredLabels";
 import { labelsEqual } from "../labels/labelsEqual";
 import { policyViolations, type LabelPolicy, type PolicyContext } from "../labels/labelPolicy";
@@ -15,8 +15,14 @@ import { adoptSession } from "./adoptSession";
 import { pendingCreateError, pendingTokenOf } from "./pendingCreate";
 import { sessionGoneError, writeLabels } from "./writeLabels";
 import { ProviderError } from "./providerError";
-import { currentClient, currentSettings } from "./runtimeState";
-import { INTERNAL_INPUT_KEYS, REPLACE_ON_CHANGE, SESSION_INPUT_KEYS, SESSION_PUBLIC_INPUTS, sessionInputsSchema } from "./sessionInputs";
+import { currentClient, currentIgnoreRules, currentSettings } from "./runtimeState";
+import {
+  REPLACE_ON_CHANGE,
+  SESSION_INPUT_KEYS,
+  SESSION_PUBLIC_INPUTS,
+  sessionInputsSchema,
+  type SessionInputs,
+} from "./sessionInputs";
 import { unknownPropertyFailures } from "./unknownPropertyFailures";
 import {
   checkedInputsOf,
@@ -44,39 +50,40 @@ export const sessionProviderImpl = {
       throw error;
     }
     failures.push(...unknownPropertyFailures(news, SESSION_INPUT_KEYS, "a Session", SESSION_PUBLIC_INPUTS));
-    // Values not yet known in a preview are checked when they are known.
-    const known: Props = {};
-    for (const key of SESSION_INPUT_KEYS) {
-      if ((INTERNAL_INPUT_KEYS as readonly string[]).includes(key) || isUnknown(news[key])) continue;
-      if (key === "labels" && isPlainObject(news.labels)) {
-        known.labels = Object.fromEntries(Object.entries(news.labels).filter(([, v]) => !isUnknown(v)));
-      } else if (news[key] !== undefined) known[key] = news[key];
-    }
-    const parsed = sessionInputsSchema.safeParse(known);
+    // A value not yet known in a preview is checked when it is known (check runs again in up):
+    // an unknown property is left out of the schema, an unknown label value is checked by its key only.
+    const { known, unknownKeys, unknownLabelKeys } = knownSessionInputs(news);
+    const parsed = sessionInputsSchema.omit(Object.fromEntries(unknownKeys.map((key) => [key, true])) as never).safeParse(known);
     if (!parsed.success) failures.push(...toCheckFailures(parsed.error));
     if (failures.length > 0 || !parsed.success) return { inputs: news, failures };
+    const data = parsed.data as unknown as Partial<SessionInputs>;
 
-    const input = { ...parsed.data, adoptSessionId: parsed.data.adoptSessionId ?? adoptionKept(olds, news) };
-    const desired = desiredLabels(settings.defaultLabels, input.labels ?? undefined);
-    if (!containsUnknown(news.labels)) {
-      const context: PolicyContext = { providerLabels: input.adoptSessionId ? 0 : 1 };
+    const input = { ...data, adoptSessionId: data.adoptSessionId ?? adoptionKept(olds, news) };
+    const refusals = adoptionReplaceFailures(olds, news, data);
+    if (refusals.length > 0) return { inputs: news, failures: refusals };
+    if (!unknownKeys.includes("labels")) {
+      const desired = desiredLabels(settings.defaultLabels, input.labels ?? undefined);
+      const context: PolicyContext = { providerLabels: input.adoptSessionId || isUnknown(news.adoptSessionId) ? 0 : 1 };
       const violations = [
-        ...describeViolations(desired, settings.policy, "stack config agb:labelPolicy", context),
-        ...describeViolations(desired, input.labelPolicy ?? undefined, "the labelPolicy input", context),
+        ...describeViolations(desired, settings.policy, "stack config agb:labelPolicy", context, unknownLabelKeys),
+        ...(unknownKeys.includes("labelPolicy")
+          ? []
+          : describeViolations(desired, input.labelPolicy ?? undefined, "the labelPolicy input", context, unknownLabelKeys)),
       ];
       if (violations.length > 0) return { inputs: news, failures: [{ property: "labels", reason: violations.join("; ") }] };
     }
+    const passThrough = (key: string, value: unknown) => (unknownKeys.includes(key) ? news[key] : value);
     const inputs: Props = withoutUndefined({
-      imageId: isUnknown(news.imageId) ? news.imageId : input.imageId,
+      imageId: passThrough("imageId", input.imageId),
       labels: containsUnknown(news.labels) ? news.labels : (input.labels ?? {}),
       defaultLabels: appliedDefaults(settings.defaultLabels, news.labels),
-      idleReleaseTimeout: news.idleReleaseTimeout === undefined ? undefined : (input.idleReleaseTimeout ?? news.idleReleaseTimeout),
-      policyId: isUnknown(news.policyId) ? news.policyId : input.policyId,
-      adoptSessionId: isUnknown(news.adoptSessionId) ? news.adoptSessionId : input.adoptSessionId,
-      labelPolicy: input.labelPolicy,
-      // Kept as given: it is how a secret label value makes the effectiveLabels output secret too.
+      idleReleaseTimeout: passThrough("idleReleaseTimeout", input.idleReleaseTimeout),
+      policyId: passThrough("policyId", input.policyId),
+      adoptSessionId: passThrough("adoptSessionId", input.adoptSessionId),
+      labelPolicy: passThrough("labelPolicy", input.labelPolicy),
+      // Kept as given: secret placeholders that make the outputs of the same name secret.
       effectiveLabels: news.effectiveLabels,
-      createToken: input.adoptSessionId ? undefined : createTokenFor(olds, news),
+      createToken: input.adoptSessionId || isUnknown(news.adoptSessionId) ? undefined : createTokenFor(olds, news),
     });
     return { inputs };
   },
@@ -89,16 +96,22 @@ export const sessionProviderImpl = {
     // The update that records it makes no API call when the labels are unchanged.
     const imageUnknown = olds.adopted === true && !olds.imageId;
     const imageRecorded = imageUnknown && typeof news.imageId === "string" && news.imageId !== "";
-    const replaces = REPLACE_ON_CHANGE.filter((key) => !sameValue(olds[key], news[key]) && !(key === "imageId" && imageUnknown));
+    // Adopting the session this resource already is (the import option naming its own id) is no change of session.
+    const adoptsItself = news.adoptSessionId === id;
+    const replaces = REPLACE_ON_CHANGE.filter(
+      (key) => !(key === "adoptSessionId" && adoptsItself) && !(key === "imageId" && imageUnknown) && !sameValue(olds[key], news[key]),
+    );
     refuseReadoption(id, olds, news, replaces);
+    const ignore = currentIgnoreRules();
+    const desiredNow = desiredLabels(news.defaultLabels as LabelMap, news.labels as LabelMap);
     const labelsChanged =
       containsUnknown(news.labels) ||
-      !labelsEqual(
-        desiredLabels(olds.defaultLabels as LabelMap, olds.labels as LabelMap),
-        desiredLabels(news.defaultLabels as LabelMap, news.labels as LabelMap),
-      );
+      !labelsEqual(desiredLabels(olds.defaultLabels as LabelMap, olds.labels as LabelMap), desiredNow) ||
+      // Labels others wrote that a refresh found; recorded only in (secret) effectiveLabels, removed by an update.
+      foreignLabelKeys(olds, ignore).some((key) => !(key in desiredNow));
     const bookkeepingChanged =
       !sameValue(olds.labelPolicy, news.labelPolicy) ||
+      !sameValue(olds.adoptSessionId, news.adoptSessionId) ||
       !labelsEqual((olds.labels as LabelMap) ?? {}, (news.labels as LabelMap) ?? {}) ||
       !labelsEqual((olds.defaultLabels as LabelMap) ?? {}, (news.defaultLabels as LabelMap) ?? {});
     return {
@@ -169,8 +182,7 @@ export const sessionProviderImpl = {
       if (isNotFound(error)) return gone();
       throw ProviderError.wrap("labels", error, `could not read session ${id}`);
     }
-    const settings = currentSettings();
-    const attributed = attributeObserved(observed, old.labels ?? {}, old.defaultLabels ?? {}, settings.ignore);
+    const attributed = attributeObserved(observed, old.labels ?? {}, old.defaultLabels ?? {});
     const state: SessionState = {
       ...checkedInputsOf(old),
       labels: attributed.own,
@@ -193,7 +205,7 @@ export const sessionProviderImpl = {
     const next = news as unknown as SessionCheckedInputs;
     const desired = desiredLabels(next.defaultLabels, next.labels);
     let current = old.effectiveLabels ?? desiredLabels(old.defaultLabels, old.labels);
-    const { ignore } = currentSettings();
+    const ignore = currentIgnoreRules();
     if (ignore.keys.length > 0 || ignore.prefixes.length > 0) {
       // Others may have written labels since the state was last refreshed: read them, or SetLabel would drop them.
       try {
@@ -231,7 +243,9 @@ export const sessionProviderImpl = {
  * that knows it decides.
  */
 function refuseReadoption(id: string, olds: Props, news: Props, replaces: readonly string[]): void {
-  const sameSession = olds.adopted === true && typeof olds.adoptSessionId === "string" && news.adoptSessionId === olds.adoptSessionId;
+  const sameSession =
+    news.adoptSessionId === id ||
+    (olds.adopted === true && typeof olds.adoptSessionId === "string" && news.adoptSessionId === olds.adoptSessionId);
   if (!sameSession || replaces.length === 0 || replaces.some((key) => containsUnknown(news[key]))) return;
   throw new ProviderError(
     replaces[0] as string,
@@ -265,6 +279,60 @@ function createTokenFor(olds: Props, news: Props): string {
   return mayCreate ? randomUUID() : (previous as string);
 }
 
+/** Replace triggers a Session that adopts a session may not change: the replacement would release the adopted one. */
+const ADOPTION_FIXED = ["imageId", "idleReleaseTimeout", "policyId"] as const;
+
+/**
+ * While the program still declares the adoption it made (the same
+ * adoptSessionId or import id), a change that would replace the session is
+ * refused: the replacement's create would adopt the same session again and its
+ * delete would then release it. Named, with the ways forward.
+ */
+function adoptionReplaceFailures(olds: Props, news: Props, data: Partial<SessionInputs>): CheckFailure[] {
+  if (typeof olds.adoptSessionId !== "string" || news.adoptSessionId === undefined) return [];
+  if (!isUnknown(news.adoptSessionId) && data.adoptSessionId !== olds.adoptSessionId) return [];
+  return ADOPTION_FIXED.filter((key) => !isUnknown(news[key]) && !sameValue(olds[key], data[key] ?? undefined)).map((key) => ({
+    property: key,
+    reason:
+      `${key} cannot change while this Session adopts session ${olds.adoptSessionId}: a replacement would release the adopted ` +
+      `session. Put ${key} back; or, to replace it with a new session (and release ${olds.adoptSessionId}), remove adoptSessionId ` +
+      "and the import option in the same change (add the retainOnDelete option to keep the old session running)",
+  }));
+}
+
+/** Splits the inputs into what can be checked now and what is not yet known. */
+function knownSessionInputs(news: Props): { known: Props; unknownKeys: string[]; unknownLabelKeys: string[] } {
+  const known: Props = {};
+  const unknownKeys: string[] = [];
+  const unknownLabelKeys: string[] = [];
+  for (const key of SESSION_PUBLIC_INPUTS) {
+    const value = news[key];
+    if (key === "labels" && isPlainObject(value) && !isUnknown(value)) {
+      // Keys are always known; a value that is not stands in as a valid one, so its key is still checked.
+      known.labels = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => {
+          if (!containsUnknown(v)) return [k, v];
+          unknownLabelKeys.push(k);
+          return [k, UNKNOWN_LABEL_VALUE];
+        }),
+      );
+    } else if (containsUnknown(value)) unknownKeys.push(key);
+    else if (value !== undefined) known[key] = value;
+  }
+  return { known, unknownKeys, unknownLabelKeys };
+}
+
+const UNKNOWN_LABEL_VALUE = "unknown";
+/** Rules about a label's value, which a value not yet known cannot break yet. */
+const VALUE_RULES = new Set(["maxValueLength", "allowedValues", "valuePattern", "valuePatterns"]);
+
+/** Keys a refresh found on the session that neither the session declares nor others own. */
+function foreignLabelKeys(olds: Props, ignore: IgnoreRules): string[] {
+  const observed = (olds.effectiveLabels as LabelMap | undefined) ?? {};
+  const declared = desiredLabels(olds.defaultLabels as LabelMap, olds.labels as LabelMap);
+  return Object.keys(observed).filter((key) => !(key in declared) && !isIgnoredKey(key, ignore));
+}
+
 function gone(): pulumi.dynamic.ReadResult {
   return { id: "", props: {} };
 }
@@ -279,9 +347,17 @@ function appliedDefaults(defaults: LabelMap, labels: unknown): LabelMap {
   return Object.fromEntries(Object.entries(defaults).filter(([key]) => !(key in labels)));
 }
 
-function describeViolations(labels: LabelMap, policy: LabelPolicy | undefined, source: string, context: PolicyContext): string[] {
+function describeViolations(
+  labels: LabelMap,
+  policy: LabelPolicy | undefined,
+  source: string,
+  context: PolicyContext,
+  unknownLabelKeys: readonly string[],
+): string[] {
   if (!policy) return [];
-  return policyViolations(labels, policy, context).map(
+  return policyViolations(labels, policy, context)
+    .filter((v) => !(v.key !== undefined && unknownLabelKeys.includes(v.key) && VALUE_RULES.has(v.rule)))
+    .map(
     (v) => `label policy (${source}) rule ${v.rule}${v.key ? ` on key "${v.key}"` : ""}: ${v.message}`,
   );
 }

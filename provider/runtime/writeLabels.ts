@@ -3,7 +3,7 @@ import { labelsEqual } from "../labels/labelsEqual";
 import type { LabelMap } from "../labels/labelMapSchema";
 import { labelsToWrite } from "../labels/labelsToWrite";
 import { ProviderError } from "./providerError";
-import { currentClient, currentSettings } from "./runtimeState";
+import { currentClient, currentIgnoreRules } from "./runtimeState";
 
 /**
  * Makes the session carry `desired` plus the labels others own. One SetLabel
@@ -13,7 +13,7 @@ import { currentClient, currentSettings } from "./runtimeState";
  */
 export async function writeLabels(id: string, desired: LabelMap, current: LabelMap): Promise<LabelMap> {
   const client = currentClient();
-  const target = labelsToWrite(desired, current, currentSettings().ignore);
+  const target = labelsToWrite(desired, current, currentIgnoreRules());
   if (labelsEqual(target, current)) return current;
   const removed = Object.keys(current).filter((key) => !(key in target));
   try {

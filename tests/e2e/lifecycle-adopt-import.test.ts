@@ -2,13 +2,13 @@
  * Bringing an existing session under a stack, under the real CLI:
  * - `adoptSessionId` (examples/adopt-session) works: no create, one SetLabel,
  *   then no changes; destroy releases the adopted session.
- * - the `import` resource option (examples/import-option) and `pulumi import`
- *   do not work for a Node.js dynamic resource: the engine's import step reads
- *   the resource without any state, so the dynamic-provider host finds no
- *   serialized provider (`__provider`) and fails with "code must be a string,
- *   not undefined" (pulumi/pulumi#16175) before calling the service.
- *   `pulumi import` needs a Node.js language host, which cannot be built here;
- *   a stand-in that only answers plugin discovery gets it to the provider.
+ * - the `import` resource option (examples/import-option) adopts: the Session
+ *   constructor passes it on as adoptSessionId, so the engine's own import step
+ *   (which reads the resource without any state and fails for a Node.js dynamic
+ *   resource, pulumi/pulumi#16175) never runs.
+ * - `pulumi import` on the command line still fails that way, before any call to
+ *   the service; the test gets it to the provider with a stand-in language host
+ *   that answers only plugin discovery.
  * Run `npx tsc -p .` first.
  */
 import path from "node:path";

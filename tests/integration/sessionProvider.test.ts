@@ -16,6 +16,65 @@ function configure(endpoint: string, extra: Record<string, string> = {}): void {
   configureRuntime({ get: (key) => config[key] });
 }
 
+describe("inputs not yet known (preview)", () => {
+  // check and diff make no call here; the endpoint only has to be configured.
+  beforeEach(() => configure("http://127.0.0.1:9"));
+  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+  it("check passes an unknown imageId, labels map, label value, timeout, policy, adoption and labelPolicy through without failing", async () => {
+    for (const news of [
+      { imageId: UNKNOWN },
+      { imageId: "agb-code-space-1", labels: UNKNOWN },
+      { imageId: "agb-code-space-1", labels: { team: UNKNOWN, env: "dev" } },
+      { imageId: "agb-code-space-1", idleReleaseTimeout: UNKNOWN, policyId: UNKNOWN, adoptSessionId: UNKNOWN, labelPolicy: UNKNOWN },
+    ]) {
+      const result = await provider.check({}, news);
+      expect(result.failures ?? []).toEqual([]);
+      for (const [key, value] of Object.entries(news)) expect((result.inputs as Props)[key]).toEqual(value);
+    }
+  });
+
+  it("check still refuses what is known: a bad key beside an unknown value, a bad timeout beside an unknown image", async () => {
+    const result = await provider.check({}, { imageId: UNKNOWN, idleReleaseTimeout: -1, labels: { " ": UNKNOWN } });
+    expect((result.failures ?? []).map((f) => f.property).sort()).toEqual(["idleReleaseTimeout", "labels"]);
+  });
+
+  it("a policy's value rules wait for an unknown value; its key rules do not", async () => {
+    const labelPolicy = { requiredKeys: ["team"], valuePattern: "[a-z]+", keyPattern: "[a-z]+" };
+    expect((await provider.check({}, { imageId: "agb-code-space-1", labels: { team: UNKNOWN }, labelPolicy })).failures ?? []).toEqual([]);
+    const bad = await provider.check({}, { imageId: "agb-code-space-1", labels: { team: UNKNOWN, BAD: "x" }, labelPolicy });
+    expect(bad.failures?.[0].reason).toMatch(/rule keyPattern on key "BAD"/);
+  });
+
+  it("a policy failure names the key and the rule, never the value", async () => {
+    const result = await provider.check({}, { imageId: "agb-code-space-1", labels: { code: "SECRET-VALUE" }, labelPolicy: { valuePatterns: { code: "[a-z]+" } } });
+    expect(result.failures?.[0].reason).toMatch(/rule valuePatterns on key "code"/);
+    expect(JSON.stringify(result.failures)).not.toContain("SECRET-VALUE");
+  });
+});
+
+describe("adoption and replacements", () => {
+  beforeEach(() => configure("http://127.0.0.1:9"));
+  it("check refuses a replace-triggering change while the same adoption is declared, naming the property", async () => {
+    const olds = { imageId: "agb-code-space-1", labels: {}, defaultLabels: {}, adoptSessionId: "s-adopted" };
+    for (const [key, value] of [["imageId", "agb-browser-use-1"], ["idleReleaseTimeout", 900], ["policyId", "p-2"]] as const) {
+      const result = await provider.check(olds, { imageId: "agb-code-space-1", adoptSessionId: "s-adopted", [key]: value });
+      expect(result.failures?.map((f) => f.property)).toEqual([key]);
+      expect(result.failures?.[0].reason).toMatch(/while this Session adopts session s-adopted/);
+    }
+    // Stopping the adoption in the same change lets the replacement through.
+    expect((await provider.check(olds, { imageId: "agb-browser-use-1" })).failures ?? []).toEqual([]);
+  });
+
+  it("diff: adopting the resource's own id is no replacement; with another replace trigger it throws", async () => {
+    const olds = { imageId: "agb-code-space-1", labels: {}, defaultLabels: {}, effectiveLabels: {} };
+    expect(await provider.diff("s-own", olds, { ...olds, adoptSessionId: "s-own" })).toMatchObject({ changes: true, replaces: [] });
+    await expect(provider.diff("s-own", olds, { ...olds, imageId: "agb-browser-use-1", adoptSessionId: "s-own" })).rejects.toThrow(
+      /names that same session/,
+    );
+  });
+});
+
 async function checked(news: Props): Promise<Props> {
   const result = await provider.check({}, news);
   expect(result.failures ?? []).toEqual([]);
@@ -243,12 +302,26 @@ describe("Session provider against the emulator", () => {
       expect((await provider.diff(id, result.props as Props, inputs)).changes).toBe(false);
     });
 
-    it("reports a hand-made label change as drift of the session's own labels", async () => {
+    it("reports a hand-made change of a declared label in labels, an undeclared label only in effectiveLabels, and diff sees both", async () => {
       const { id, outs } = await createFrom({ imageId: "agb-code-space-1", labels: { env: "dev" } });
       const client = new AgbClient({ endpoint: url() });
       await client.setLabels(id, { ...(await client.getLabels(id)), env: "hand", stray: "x" });
       const result = await provider.read(id, outs);
-      expect((result.props as Props).labels).toEqual({ env: "hand", stray: "x" });
+      // An undeclared key may be another's secret: it stays out of labels (only effectiveLabels is always secret).
+      expect((result.props as Props).labels).toEqual({ env: "hand" });
+      expect((result.props as Props).effectiveLabels).toMatchObject({ env: "hand", stray: "x" });
+      await client.setLabels(id, { ...(await client.getLabels(id)), env: "dev" });
+      const refreshed = (await provider.read(id, outs)).props as Props;
+      const diff = await provider.diff(id, refreshed, await checked({ imageId: "agb-code-space-1", labels: { env: "dev" } }));
+      expect(diff).toMatchObject({ changes: true, replaces: [] });
+    });
+
+    it("refresh and destroy work with a malformed agb:labelPolicy and agb:defaultLabels (only check needs them)", async () => {
+      const { id, outs } = await createFrom({ imageId: "agb-code-space-1", labels: { env: "dev" } });
+      configure(url(), { "agb:labelPolicy": "{not json", "agb:defaultLabels": '{"team":""}' });
+      expect((await provider.read(id, outs)).id).toBe(id);
+      await provider.delete(id, outs);
+      expect(isReleasedStatus((await new AgbClient({ endpoint: url() }).getSession(id)).status)).toBe(true);
     });
 
     it("returns id '' for an expired session", async () => {

@@ -56,7 +56,7 @@ describe("label policy", () => {
           expect(["policy-app", "policy-billing"]).toContain(name);
           expect(output).toMatch(new RegExp(`Session resource '${name}'.*rule allowedValues on key "env"`));
         }
-        expect(output).toContain('"env" is "qa", allowed: "dev", "staging", "prod"');
+        expect(output).toContain('"env" has a value that is not allowed; allowed: "dev", "staging", "prod"');
         expect(output).toContain("stack config agb:labelPolicy");
       }
       expect(await callsSince(suite.control)).toEqual({});

@@ -87,14 +87,23 @@ export function stateSessions(deployment: Deployment): StateSession[] {
   return (deployment.resources ?? [])
     .filter((r) => r.type === SESSION_TYPE && typeof r.id === "string")
     .map((r) => {
-      const outputs = (r.outputs ?? {}) as { labels?: LabelMap; defaultLabels?: LabelMap; effectiveLabels?: LabelMap };
+      const outputs = (r.outputs ?? {}) as Record<string, unknown>;
       return {
         urn: r.urn,
         id: r.id as string,
-        desired: desiredLabels(outputs.defaultLabels ?? {}, outputs.labels ?? {}),
-        token: outputs.effectiveLabels?.[CREATE_TOKEN_LABEL],
+        desired: desiredLabels(plainLabels(outputs.defaultLabels), plainLabels(outputs.labels)),
+        // effectiveLabels is always secret (and defaultLabels with a secret agb:defaultLabels): read a decrypted export.
+        token: plainLabels(outputs.effectiveLabels)[CREATE_TOKEN_LABEL],
       };
     });
+}
+
+/** A label map from a decrypted export, opening a secret envelope (`plaintext` holds its JSON). */
+function plainLabels(value: unknown): LabelMap {
+  if (value !== null && typeof value === "object" && typeof (value as { plaintext?: unknown }).plaintext === "string") {
+    return JSON.parse((value as { plaintext: string }).plaintext) as LabelMap;
+  }
+  return (value as LabelMap | undefined) ?? {};
 }
 
 export interface Truth {
