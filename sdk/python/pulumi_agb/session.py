@@ -32,7 +32,7 @@ class SessionArgs:
         :param pulumi.Input[_builtins.str] image_id: The image the session runs. A change replaces the session (a new one is created, then the old one released).
                
                Example: `"agb-code-space-1"`
-        :param pulumi.Input[_builtins.str] adopt_session_id: Bring an existing session under this stack instead of creating one. Its labels are then set to the declared ones (labels other systems own, per `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy` releases an adopted session like any other; add the `retainOnDelete` resource option to leave it running. The `import` resource option is not supported for dynamic providers (pulumi/pulumi#16175): use this instead.
+        :param pulumi.Input[_builtins.str] adopt_session_id: Bring an existing session under this stack instead of creating one. Its labels are then set to the declared ones (labels other systems own, per `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy` releases an adopted session like any other; add the `retainOnDelete` resource option to leave it running. The `import` resource option does the same (it is passed on as this input). While adoption is declared, a change to `imageId`, `idleReleaseTimeout` or `policyId` is refused: a replacement would release the adopted session. Stop declaring the adoption to replace it.
                
                Example: `"s-0123456789abcdef"`
         :param pulumi.Input[_builtins.int] idle_release_timeout: Idle time, in seconds, after which AGB releases the session (AGB's default is 300). Only keep-alive calls reset it. A change replaces the session.
@@ -78,7 +78,7 @@ class SessionArgs:
     @pulumi.getter(name="adoptSessionId")
     def adopt_session_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Bring an existing session under this stack instead of creating one. Its labels are then set to the declared ones (labels other systems own, per `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy` releases an adopted session like any other; add the `retainOnDelete` resource option to leave it running. The `import` resource option is not supported for dynamic providers (pulumi/pulumi#16175): use this instead.
+        Bring an existing session under this stack instead of creating one. Its labels are then set to the declared ones (labels other systems own, per `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy` releases an adopted session like any other; add the `retainOnDelete` resource option to leave it running. The `import` resource option does the same (it is passed on as this input). While adoption is declared, a change to `imageId`, `idleReleaseTimeout` or `policyId` is refused: a replacement would release the adopted session. Stop declaring the adoption to replace it.
 
         Example: `"s-0123456789abcdef"`
         """
@@ -165,7 +165,7 @@ class Session(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] adopt_session_id: Bring an existing session under this stack instead of creating one. Its labels are then set to the declared ones (labels other systems own, per `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy` releases an adopted session like any other; add the `retainOnDelete` resource option to leave it running. The `import` resource option is not supported for dynamic providers (pulumi/pulumi#16175): use this instead.
+        :param pulumi.Input[_builtins.str] adopt_session_id: Bring an existing session under this stack instead of creating one. Its labels are then set to the declared ones (labels other systems own, per `agb:ignoreLabelKeys`/`agb:ignoreLabelPrefixes`, are kept). `pulumi destroy` releases an adopted session like any other; add the `retainOnDelete` resource option to leave it running. The `import` resource option does the same (it is passed on as this input). While adoption is declared, a change to `imageId`, `idleReleaseTimeout` or `policyId` is refused: a replacement would release the adopted session. Stop declaring the adoption to replace it.
                
                Example: `"s-0123456789abcdef"`
         :param pulumi.Input[_builtins.int] idle_release_timeout: Idle time, in seconds, after which AGB releases the session (AGB's default is 300). Only keep-alive calls reset it. A change replaces the session.
@@ -404,7 +404,7 @@ class Session(pulumi.CustomResource):
     @pulumi.getter(name="resourceUrl")
     def resource_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The session's resource URL (it carries an auth code: treat it as sensitive).
+        The session's resource URL, without the `authcode=` parameter AGB adds: that code is a credential that changes on every read, so state never stores it (ask AGB for a fresh URL, e.g. `AgbClient.getSession`, when you need one that opens the session).
 
         Example: `"https://.../?resourceId=r-0123"`
         """

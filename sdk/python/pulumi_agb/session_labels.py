@@ -187,7 +187,7 @@ class SessionLabels(pulumi.CustomResource):
     @pulumi.getter(name="sessionLabels")
     def session_labels(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
-        Every label on the session after the last write or refresh, others' included.
+        Every label on the session after the last write or refresh, others' included. Always secret: it holds labels other resources and tools wrote, whose secrecy this resource cannot know.
 
         Example: `{ owner: "platform", runner: "ci-7" }`
         """
