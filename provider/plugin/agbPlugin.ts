@@ -15,6 +15,16 @@ type Props = Record<string, unknown>;
 
 export const SESSION_TOKEN = "agb:index:Session";
 export const SESSION_LABELS_TOKEN = "agb:index:SessionLabels";
+
+/**
+ * Outputs secret on every path, as the dynamic resources declare them: a refresh
+ * records there labels that other resources or tools wrote, whose secretness the
+ * provider cannot know. The schema flags the same ones.
+ */
+export const ALWAYS_SECRET_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+  [SESSION_TOKEN]: ["effectiveLabels"],
+  [SESSION_LABELS_TOKEN]: ["sessionLabels"],
+};
 export const GET_SESSIONS_TOKEN = "agb:index:getSessions";
 
 /** What the runtime's providers offer: the same object the dynamic providers call. */
@@ -26,6 +36,8 @@ interface PluginType {
   declared: readonly string[];
   /** Outputs made of inputs: secret when any of those inputs is. */
   derived: Readonly<Record<string, readonly string[]>>;
+  /** Outputs that are secret whatever the inputs (as on the dynamic path): they hold labels others wrote. */
+  secretOutputs: readonly string[];
 }
 
 const TYPES: Readonly<Record<string, PluginType>> = {
@@ -33,11 +45,13 @@ const TYPES: Readonly<Record<string, PluginType>> = {
     runtime: sessionProviderImpl,
     declared: [...SESSION_PUBLIC_INPUTS, "defaultLabels"],
     derived: { effectiveLabels: ["labels", "defaultLabels"], sessionId: ["adoptSessionId"] },
+    secretOutputs: ALWAYS_SECRET_OUTPUTS[SESSION_TOKEN],
   },
   [SESSION_LABELS_TOKEN]: {
     runtime: sessionLabelsProviderImpl,
     declared: ["sessionId", "labels"],
     derived: { sessionLabels: ["labels"] },
+    secretOutputs: ALWAYS_SECRET_OUTPUTS[SESSION_LABELS_TOKEN],
   },
 };
 
@@ -79,7 +93,7 @@ export const agbPlugin = {
     const type = typeOf(urn);
     const secrets = new SecretPaths();
     const result = await type.runtime.create(secrets.reveal(inputs));
-    return { id: result.id, outs: secrets.wrap((result.outs ?? {}) as Props, type.derived) };
+    return { id: result.id, outs: outputsFor(type, secrets, (result.outs ?? {}) as Props) };
   },
 
   async read(id: string, urn: string, props: Props | undefined): Promise<provider.ReadResult> {
@@ -91,7 +105,7 @@ export const agbPlugin = {
     const found = (result.props ?? {}) as Props;
     return {
       id: result.id,
-      props: secrets.wrap(found, type.derived),
+      props: outputsFor(type, secrets, found),
       inputs: result.inputs === undefined ? undefined : secrets.wrap(result.inputs as Props),
     };
   },
@@ -101,7 +115,7 @@ export const agbPlugin = {
     const secrets = new SecretPaths();
     const next = secrets.reveal(news);
     const result = await type.runtime.update(id, new SecretPaths().reveal(olds), next);
-    return { outs: secrets.wrap((result.outs ?? {}) as Props, type.derived) };
+    return { outs: outputsFor(type, secrets, (result.outs ?? {}) as Props) };
   },
 
   async delete(id: string, urn: string, props: Props): Promise<void> {
@@ -125,6 +139,15 @@ export const agbPlugin = {
   },
 };
 
+/** Outputs with the wrappers the inputs had, around those derived from secrets, and around the always-secret ones. */
+function outputsFor(type: PluginType, secrets: SecretPaths, outs: Props): Props {
+  const wrapped = secrets.wrap(outs, type.derived);
+  for (const key of type.secretOutputs) {
+    if (wrapped[key] !== undefined && !isSecretWrapper(wrapped[key])) wrapped[key] = secret(wrapped[key]);
+  }
+  return wrapped;
+}
+
 /**
  * `pulumi import agb:index:Session <name> <id>`: a read with no state. The
  * session is adopted (as the dynamic path's `import` option adopts), its
@@ -143,7 +166,7 @@ async function importSession(id: string): Promise<provider.ReadResult> {
   void _unknownImage;
   const declared = new Set(SESSION_PUBLIC_INPUTS);
   const inputs = Object.fromEntries(Object.entries(props).filter(([key, value]) => declared.has(key) && value !== undefined));
-  return { id: result.id, props, inputs };
+  return { id: result.id, props: outputsFor(TYPES[SESSION_TOKEN], new SecretPaths(), props), inputs };
 }
 
 /** The resource type a URN names (`urn:pulumi:stack::project::agb:index:Session::name`). */

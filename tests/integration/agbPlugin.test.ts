@@ -8,7 +8,7 @@ import { AgbClient } from "../../provider/client/AgbClient";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { agbPlugin } from "../../provider/plugin/agbPlugin";
 import { DIFF_KIND } from "../../provider/plugin/detailedDiff";
-import { isSecretWrapper, secret } from "../../provider/plugin/secretValues";
+import { isSecretWrapper, revealed, secret } from "../../provider/plugin/secretValues";
 import { configureSecretConfig, secretConfigKeys } from "../../provider/plugin/secretConfig";
 import { providerConfig } from "../../provider/plugin/servePlugin";
 import { ProviderError } from "../../provider/runtime/providerError";
@@ -122,7 +122,8 @@ describe("the agb plugin's methods against the emulator", () => {
     const calls = await stats(url());
     const read = await agbPlugin.read(sessionId, SESSION, {});
     expect(read.id).toBe(sessionId);
-    expect((read.props as Props).effectiveLabels).toEqual({ made: "outside", team: "platform" });
+    // Secret as on every read: a refresh records there labels whose secretness the provider cannot know.
+    expect(revealed((read.props as Props).effectiveLabels)).toEqual({ secret: true, value: { made: "outside", team: "platform" } });
     const after = await stats(url());
     expect(after[PATHS.setLabel] ?? 0).toBe(calls[PATHS.setLabel] ?? 0);
     expect(after[PATHS.create] ?? 0).toBe(calls[PATHS.create] ?? 0);

@@ -11,7 +11,7 @@ import ts from "typescript";
 import { z } from "zod";
 import { stackConfigSchema, STACK_CONFIG_KEYS } from "../../provider/config/stackConfigSchema";
 import { labelPolicySchema } from "../../provider/labels/labelPolicy";
-import { GET_SESSIONS_TOKEN, SESSION_LABELS_TOKEN, SESSION_TOKEN } from "../../provider/plugin/agbPlugin";
+import { ALWAYS_SECRET_OUTPUTS, GET_SESSIONS_TOKEN, SESSION_LABELS_TOKEN, SESSION_TOKEN } from "../../provider/plugin/agbPlugin";
 import { REPLACE_ON_CHANGE, sessionInputsSchema } from "../../provider/runtime/sessionInputs";
 
 type JsonSchema = Record<string, unknown>;
@@ -32,8 +32,6 @@ const FOUND_SESSION_TYPE = "agb:index:FoundSession";
 
 /** Config keys whose values are secrets. */
 const SECRET_CONFIG = new Set(["agb:apiKey"]);
-/** Outputs whose values are secrets: the resource URL carries an auth code. */
-const SECRET_OUTPUTS = new Set(["resourceUrl"]);
 /** What the SessionLabels runtime replaces on (its diff): the labels move to another session. */
 const SESSION_LABELS_REPLACE_ON_CHANGE = ["sessionId"];
 
@@ -161,7 +159,7 @@ export function pluginSchema(repoRoot: string, version: string): Record<string, 
     if (!shape) throw new Error(`plugin schema: SessionArgs.${name} is not in sessionInputsSchema`);
     sessionInputs[name] = cleaned({ ...fromJsonSchema(shape), description: member.doc, ...replaceFlag(sessionReplaces.has(name)) });
   }
-  const sessionProperties = outputsOf(sessionOutputs, sessionInputs);
+  const sessionProperties = outputsOf(sessionOutputs, sessionInputs, ALWAYS_SECRET_OUTPUTS[SESSION_TOKEN]);
 
   const labelsReplaces = new Set(SESSION_LABELS_REPLACE_ON_CHANGE);
   const labelsInputs: Properties = {};
@@ -224,7 +222,7 @@ export function pluginSchema(repoRoot: string, version: string): Record<string, 
         description: classDoc("provider/resources/SessionLabels.ts", "SessionLabels"),
         inputProperties: labelsInputs,
         requiredInputs: requiredOf(labelsArgs),
-        properties: outputsOf(labelsOutputs, labelsInputs),
+        properties: outputsOf(labelsOutputs, labelsInputs, ALWAYS_SECRET_OUTPUTS[SESSION_LABELS_TOKEN]),
         required: [...labelsOutputs.keys()],
       },
     },
@@ -244,13 +242,13 @@ function replaceFlag(replaces: boolean): Partial<SchemaProperty> {
 }
 
 /** Outputs: typed as the input of the same name where there is one, documented by the class. */
-function outputsOf(outputs: Map<string, Member>, inputs: Properties): Properties {
+function outputsOf(outputs: Map<string, Member>, inputs: Properties, secretOutputs: readonly string[]): Properties {
   const out: Properties = {};
   for (const [name, member] of outputs) {
     const { replaceOnChanges: _r, willReplaceOnChanges: _w, ...asInput } = inputs[name] ?? fromTypeText(member.type);
     void _r;
     void _w;
-    out[name] = cleaned({ ...asInput, description: member.doc, ...(SECRET_OUTPUTS.has(name) ? { secret: true } : {}) } as SchemaProperty);
+    out[name] = cleaned({ ...asInput, description: member.doc, ...(secretOutputs.includes(name) ? { secret: true } : {}) } as SchemaProperty);
   }
   return out;
 }

@@ -243,7 +243,7 @@ class Session(pulumi.CustomResource):
             __props__.__dict__["session_id"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["ws_url"] = None
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["resourceUrl"])
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["effectiveLabels"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(Session, __self__).__init__(
             'agb:index:Session',

@@ -130,6 +130,8 @@ class SessionLabels(pulumi.CustomResource):
                 raise TypeError("Missing required property 'session_id'")
             __props__.__dict__["session_id"] = session_id
             __props__.__dict__["session_labels"] = None
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["sessionLabels"])
+        opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(SessionLabels, __self__).__init__(
             'agb:index:SessionLabels',
             resource_name,

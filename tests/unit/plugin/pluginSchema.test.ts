@@ -52,13 +52,15 @@ describe("the agb plugin schema", () => {
     expect(Object.entries(labels.inputProperties).filter(([, p]) => p.replaceOnChanges).map(([k]) => k)).toEqual(["sessionId"]);
   });
 
-  test("every agb:* config key is there; the API key and the resource URL are secret", () => {
+  test("every agb:* config key is there; the API key and the outputs holding labels others wrote are secret", () => {
     expect(Object.keys(schema.config.variables).map((k) => `agb:${k}`)).toEqual(STACK_CONFIG_KEYS);
     expect(schema.config.variables.apiKey.secret).toBe(true);
-    expect(schema.resources["agb:index:Session"].properties.resourceUrl.secret).toBe(true);
-    expect(everyProperty().filter(([, p]) => p.secret).map(([name]) => name)).toEqual([
+    // resourceUrl is stored without its auth code (withoutAuthCode), so it carries no credential.
+    expect(schema.resources["agb:index:Session"].properties.resourceUrl.secret).toBeUndefined();
+    expect(everyProperty().filter(([, p]) => p.secret).map(([name]) => name).sort()).toEqual([
+      "agb:index:Session.outputs.effectiveLabels",
+      "agb:index:SessionLabels.outputs.sessionLabels",
       "config.apiKey",
-      "agb:index:Session.outputs.resourceUrl",
     ]);
     expect(schema.version).toBe("1.2.3");
   });
