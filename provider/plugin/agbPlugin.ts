@@ -1,7 +1,8 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { AgbValidationError } from "../client/errors";
 import { getSessions } from "../queries/getSessions";
-import { currentClient } from "../runtime/runtimeState";
+import { isIgnoredKey } from "../labels/ignoreRules";
+import { currentClient, currentIgnoreRules } from "../runtime/runtimeState";
 import { ProviderError } from "../runtime/providerError";
 import { SESSION_PUBLIC_INPUTS } from "../runtime/sessionInputs";
 import { sessionLabelsProviderImpl } from "../runtime/sessionLabelsProviderImpl";
@@ -162,8 +163,12 @@ async function importSession(id: string): Promise<provider.ReadResult> {
   const result = await sessionProviderImpl.read(id, { sessionId: id, adoptSessionId: id, adopted: true });
   // An empty answer reads to the engine as "provider does not support importing": say what was found instead.
   if (!result.id) throw new ProviderError("sessionId", `session ${id} does not exist or is already released (GetSession); nothing was imported`);
-  const { imageId: _unknownImage, ...props } = result.props as Props;
+  const { imageId: _unknownImage, ...found } = result.props as Props;
   void _unknownImage;
+  // A refresh records only declared keys; an import declares every label found, less those others own.
+  const ignore = currentIgnoreRules();
+  const observed = (found.effectiveLabels as Record<string, string> | undefined) ?? {};
+  const props = { ...found, labels: Object.fromEntries(Object.entries(observed).filter(([key]) => !isIgnoredKey(key, ignore))) };
   const declared = new Set(SESSION_PUBLIC_INPUTS);
   const inputs = Object.fromEntries(Object.entries(props).filter(([key, value]) => declared.has(key) && value !== undefined));
   return { id: result.id, props: outputsFor(TYPES[SESSION_TOKEN], new SecretPaths(), props), inputs };

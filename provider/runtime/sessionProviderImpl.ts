@@ -91,10 +91,8 @@ export const sessionProviderImpl = {
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     // Whatever the token finds is released first, then the session is made again: never two with one token.
     if (pendingTokenOf(id)) return { changes: true, replaces: ["createToken"], deleteBeforeReplace: true };
-    // An imported session's image was never known (the service does not report it): the program's
-    // imageId is recorded, not a reason to replace the session.
-    // The update that records it makes no API call when the labels are unchanged.
-    const imageUnknown = olds.adopted === true && !olds.imageId;
+    // The update that records an imported session's first imageId makes no API call when the labels are unchanged.
+    const imageUnknown = imageNotYetRecorded(olds);
     const imageRecorded = imageUnknown && typeof news.imageId === "string" && news.imageId !== "";
     // Adopting the session this resource already is (the import option naming its own id) is no change of session.
     const adoptsItself = news.adoptSessionId === id;
@@ -279,6 +277,15 @@ function createTokenFor(olds: Props, news: Props): string {
   return mayCreate ? randomUUID() : (previous as string);
 }
 
+/**
+ * An imported session's image was never known (the service does not report it):
+ * the program's first imageId is recorded in place, never a reason to replace it.
+ */
+function imageNotYetRecorded(olds: Props): boolean {
+  // check sees the old inputs (adoptSessionId), diff the old outputs (adopted too); imageId is required otherwise.
+  return (olds.adopted === true || typeof olds.adoptSessionId === "string") && !olds.imageId;
+}
+
 /** Replace triggers a Session that adopts a session may not change: the replacement would release the adopted one. */
 const ADOPTION_FIXED = ["imageId", "idleReleaseTimeout", "policyId"] as const;
 
@@ -291,7 +298,10 @@ const ADOPTION_FIXED = ["imageId", "idleReleaseTimeout", "policyId"] as const;
 function adoptionReplaceFailures(olds: Props, news: Props, data: Partial<SessionInputs>): CheckFailure[] {
   if (typeof olds.adoptSessionId !== "string" || news.adoptSessionId === undefined) return [];
   if (!isUnknown(news.adoptSessionId) && data.adoptSessionId !== olds.adoptSessionId) return [];
-  return ADOPTION_FIXED.filter((key) => !isUnknown(news[key]) && !sameValue(olds[key], data[key] ?? undefined)).map((key) => ({
+  const changed = ADOPTION_FIXED.filter(
+    (key) => !isUnknown(news[key]) && !sameValue(olds[key], data[key] ?? undefined) && !(key === "imageId" && imageNotYetRecorded(olds)),
+  );
+  return changed.map((key) => ({
     property: key,
     reason:
       `${key} cannot change while this Session adopts session ${olds.adoptSessionId}: a replacement would release the adopted ` +

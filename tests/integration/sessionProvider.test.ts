@@ -69,9 +69,9 @@ describe("adoption and replacements", () => {
   it("diff: adopting the resource's own id is no replacement; with another replace trigger it throws", async () => {
     const olds = { imageId: "agb-code-space-1", labels: {}, defaultLabels: {}, effectiveLabels: {} };
     expect(await provider.diff("s-own", olds, { ...olds, adoptSessionId: "s-own" })).toMatchObject({ changes: true, replaces: [] });
-    await expect(provider.diff("s-own", olds, { ...olds, imageId: "agb-browser-use-1", adoptSessionId: "s-own" })).rejects.toThrow(
-      /names that same session/,
-    );
+    const refused = await provider.diff("s-own", olds, { ...olds, imageId: "agb-browser-use-1", adoptSessionId: "s-own" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProviderError);
+    expect((refused as ProviderError).property).toBe("imageId");
   });
 });
 
