@@ -16,7 +16,7 @@ import {
 } from "./errors";
 import { RateLimiter } from "./rateLimiter";
 import { scrubAnswerText } from "./scrubAnswerText";
-import { parseRetryAfter } from "./retry/classifyError";
+import { classifyError, parseRetryAfter } from "./retry/classifyError";
 import { withRetry } from "./retry/withRetry";
 
 export type Params = Record<string, string | number | boolean | undefined>;
@@ -69,7 +69,21 @@ export class Transport {
         this.options.retry.onRetry?.(info);
       },
     };
-    return withRetry(operationName, () => this.limiter.run(() => this.attempt(operationName, params)), retry, this.options.clock);
+    return withRetry(operationName, () => this.limiter.run(() => this.attemptNoted(operationName, params)), retry, this.options.clock);
+  }
+
+  /** One attempt, telling the limiter whether the service took it or refused it for rate. */
+  private async attemptNoted(operationName: OperationName, params: Params): Promise<Envelope> {
+    try {
+      const envelope = await this.attempt(operationName, params);
+      this.limiter.noteAnswered();
+      return envelope;
+    } catch (error) {
+      const decision = classifyError(error, operationName);
+      if (decision.kind === "throttled") this.limiter.noteThrottled();
+      else if (!(error instanceof AgbNetworkError)) this.limiter.noteAnswered();
+      throw error;
+    }
   }
 
   private async attempt(operationName: OperationName, params: Params): Promise<Envelope> {

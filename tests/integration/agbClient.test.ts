@@ -288,8 +288,8 @@ describe("AgbClient against the emulator", () => {
       expect(emulator.current.faults.current().script).toHaveLength(2);
     });
 
-    it("maxAttempts 1 means no retry at all", async () => {
-      const { client } = fastClient(url(), { retry: { maxAttempts: 1 } });
+    it("maxAttempts 1 and maxThrottledAttempts 1 mean no retry at all", async () => {
+      const { client } = fastClient(url(), { retry: { maxAttempts: 1, maxThrottledAttempts: 1 } });
       const { sessionId } = await client.createSession({ imageId: "agb-code-space-1" });
       await scriptFaults(url(), [{ path: PATHS.get, kind: "throttle", retryAfterSeconds: 0 }]);
       const error = (await rejectionOf(client.getSession(sessionId))) as AgbApiError;

@@ -13,9 +13,10 @@ const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "ut
 
 it("holds the two fresh-clone commands, each running a script package.json has", () => {
   expect(readme).toContain("`npm install && npm run demo`");
-  expect(readme).toContain("`npm install && npm test`");
+  expect(readme).toContain("`npm install && npm test && npm run test:reliability`");
   expect(scripts.demo).toBeDefined();
   expect(scripts.test).toBeDefined();
+  expect(scripts["test:reliability"]).toBeDefined();
 });
 
 it("every relative link in the README and docs/ points at a file", () => {

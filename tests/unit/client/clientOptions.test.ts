@@ -32,6 +32,6 @@ describe("client options", () => {
     const merged = mergeClientOptions({ retry: { maxAttempts: 2 }, rateLimit: { maxPerSecond: 10 } });
     expect(merged.retry.maxAttempts).toBe(2);
     expect(merged.retry.baseDelayMs).toBe(DEFAULT_CLIENT_OPTIONS.retry.baseDelayMs);
-    expect(merged.rateLimit).toEqual({ maxConcurrent: DEFAULT_CLIENT_OPTIONS.rateLimit.maxConcurrent, maxPerSecond: 10 });
+    expect(merged.rateLimit).toEqual({ ...DEFAULT_CLIENT_OPTIONS.rateLimit, maxPerSecond: 10 });
   });
 });

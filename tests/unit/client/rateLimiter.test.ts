@@ -35,4 +35,59 @@ describe("RateLimiter", () => {
     await limiter.run(async () => undefined);
     expect(waits).toHaveLength(4);
   });
+
+  describe("adaptive to the service's 429s", () => {
+    function fakeClock() {
+      const clock = { now: 0, waits: [] as number[] };
+      return {
+        clock,
+        io: { now: () => clock.now, sleep: async (ms: number) => void (clock.waits.push(ms), (clock.now += ms)) },
+      };
+    }
+
+    it("after a refusal, spaces starts a little under the rate the service still answered", async () => {
+      const { clock, io } = fakeClock();
+      const limiter = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 0, adaptive: true }, io);
+      for (let i = 0; i < 5; i++) limiter.noteAnswered(); // 5 answers within the last second
+      limiter.noteThrottled();
+      expect(limiter.currentPerSecond()).toBeCloseTo(4.5);
+      await Promise.all([1, 2, 3].map(() => limiter.run(async () => undefined)));
+      expect(clock.waits.map((ms) => Math.round(ms))).toEqual([222, 222]);
+    });
+
+    it("one cut per burst, then steps up while nothing is refused, and forgets the cap once far above any refusal", () => {
+      const { clock, io } = fakeClock();
+      const limiter = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 0, adaptive: true }, io);
+      for (let i = 0; i < 10; i++) limiter.noteAnswered();
+      limiter.noteThrottled();
+      limiter.noteThrottled();
+      expect(limiter.currentPerSecond()).toBeCloseTo(9);
+      clock.now += 1_000;
+      limiter.noteAnswered();
+      expect(limiter.currentPerSecond()).toBeCloseTo(9.9);
+      for (let step = 0; step < 200 && limiter.currentPerSecond() !== undefined; step++) {
+        clock.now += 1_000;
+        limiter.noteAnswered();
+      }
+      expect(limiter.currentPerSecond()).toBeUndefined();
+    });
+
+    it("a refusal with no answer in the last second starts at the floor rate; a configured cap still bounds it", () => {
+      const { io } = fakeClock();
+      const alone = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 0, adaptive: true }, io);
+      alone.noteThrottled();
+      expect(alone.currentPerSecond()).toBeCloseTo(0.5);
+      const capped = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 2, adaptive: true }, io);
+      for (let i = 0; i < 50; i++) capped.noteAnswered();
+      capped.noteThrottled();
+      expect(capped.currentPerSecond()).toBe(2);
+    });
+
+    it("learns nothing when adaptive is off", () => {
+      const { io } = fakeClock();
+      const limiter = new RateLimiter({ maxConcurrent: 0, maxPerSecond: 0, adaptive: false }, io);
+      limiter.noteThrottled();
+      expect(limiter.currentPerSecond()).toBeUndefined();
+    });
+  });
 });

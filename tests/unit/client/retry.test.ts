@@ -59,9 +59,10 @@ describe("computeDelay", () => {
     expect(computeDelay(10, backoff, undefined, () => 0.999)).toBe(999);
     expect(computeDelay(2, backoff, undefined, () => 0)).toBe(0);
   });
-  it("honours Retry-After up to the cap", () => {
-    expect(computeDelay(0, backoff, 2000)).toBe(2000);
-    expect(computeDelay(0, backoff, 60_000)).toBe(5000);
+  it("honours Retry-After up to the cap, spread by a draw below one base step", () => {
+    expect(computeDelay(0, backoff, 2000, () => 0)).toBe(2000);
+    expect(computeDelay(0, backoff, 2000, () => 0.5)).toBe(2050);
+    expect(computeDelay(0, backoff, 60_000, () => 0)).toBe(5000);
   });
 });
 
@@ -100,13 +101,23 @@ describe("withRetry", () => {
       AgbApiError,
     );
     expect(calls).toBe(4);
-    expect(sleeps).toEqual([7, 7, 7]);
+    expect(sleeps).toEqual([12, 12, 12]);
   });
 
   it("does not retry what it must not", async () => {
     let calls = 0;
     await expect(withRetry("setLabel", async () => Promise.reject(api(400)).finally(() => calls++), options, clock)).rejects.toThrow();
     expect(calls).toBe(1);
+  });
+
+  it("counts refusals for rate apart: up to maxThrottledAttempts of them, then the last is thrown", async () => {
+    let calls = 0;
+    const refusedThenOk = async () => (++calls <= 7 ? Promise.reject(api(429, 10)) : "ok");
+    await expect(withRetry("setLabel", refusedThenOk, { ...options, maxThrottledAttempts: 10 }, clock)).resolves.toBe("ok");
+    expect(calls).toBe(8);
+    calls = 0;
+    await expect(withRetry("setLabel", async () => Promise.reject(api(429, 10)).finally(() => calls++), { ...options, maxThrottledAttempts: 5 }, clock)).rejects.toBeInstanceOf(AgbApiError);
+    expect(calls).toBe(5);
   });
 
   it("gives up when the next wait would pass the time budget", async () => {
