@@ -17,10 +17,13 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
  */
 export const REFUSED_PROTO_KEY = "\u0000pulumi-agb:__proto__";
 export const REFUSED_SURROGATE_VALUE = "\u0000pulumi-agb:lone-surrogate";
+/** Prefix of the marker for a key holding a lone surrogate (numbered: a map may hold several). */
+export const REFUSED_SURROGATE_KEY = "\u0000pulumi-agb:lone-surrogate-key:";
 
 /** Why a key cannot be sent, or undefined when it can. */
 export function keyProblem(key: string): string | undefined {
   if (key === REFUSED_PROTO_KEY) return 'a label key may not be "__proto__" (refused in the program, before serialization would drop it)';
+  if (key.startsWith(REFUSED_SURROGATE_KEY)) return "a label key may not contain invalid UTF-16 (a lone surrogate; refused in the program)";
   if (key.length === 0) return "a label key may not be empty";
   if (key.trim().length === 0) return "a label key may not be blank";
   // A plain object cannot hold it as data: `labels["__proto__"] = v` sets the prototype, so the label would vanish.

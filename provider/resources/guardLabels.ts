@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LONE_SURROGATE, REFUSED_PROTO_KEY, REFUSED_SURROGATE_VALUE } from "../../wire/labelRules";
+import { LONE_SURROGATE, REFUSED_PROTO_KEY, REFUSED_SURROGATE_KEY, REFUSED_SURROGATE_VALUE } from "../../wire/labelRules";
 import { AgbValidationError } from "../client/errors";
 
 type LabelsInput = pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -27,9 +27,12 @@ export function guardLabels<T extends LabelsInput | undefined>(where: string, la
 function markResolvedMap(labels: unknown): unknown {
   if (labels === null || typeof labels !== "object" || Array.isArray(labels)) return labels;
   const out: Record<string, unknown> = {};
+  let mangled = 0;
   for (const [key, value] of Object.entries(labels)) {
     // Object.entries lists an own "__proto__" key; assigning it to a plain object would set the prototype.
-    const safeKey = key === "__proto__" ? REFUSED_PROTO_KEY : key;
+    // A lone surrogate in a key would reach check as U+FFFD, a different key that check would accept.
+    const safeKey =
+      key === "__proto__" ? REFUSED_PROTO_KEY : LONE_SURROGATE.test(key) ? `${REFUSED_SURROGATE_KEY}${mangled++}` : key;
     out[safeKey] = typeof value === "string" && LONE_SURROGATE.test(value) ? REFUSED_SURROGATE_VALUE : markValue(value);
   }
   return out;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgbValidationError } from "../../../provider/client/errors";
 import { guardLabels } from "../../../provider/resources/guardLabels";
+import { keyProblem } from "../../../wire/labelRules";
 
 describe("guardLabels (the program's refusals, before serialization)", () => {
   it("refuses an own __proto__ key, naming the resource and the key", () => {
@@ -26,5 +27,15 @@ describe("guardLabels (the program's refusals, before serialization)", () => {
     expect(guardLabels('Session "w"', { env: "dev" })).toEqual({ env: "dev" });
     expect(guardLabels('Session "w"', undefined)).toBeUndefined();
     expect(pulumi.Output.isInstance(guardLabels('Session "w"', pulumi.output({ env: "dev" })))).toBe(true);
+  });
+
+  it("marks a lone surrogate in a key of a map that is an Output, so that check refuses it", async () => {
+    const guarded = guardLabels('Session "w"', pulumi.output({ ["\udc00k"]: "v", ok: "1" })) as unknown as pulumi.Output<Record<string, string>>;
+    const resolved = await new Promise<Record<string, string>>((resolve) => guarded.apply((v) => resolve(v)));
+    const keys = Object.keys(resolved).filter((k) => k !== "ok");
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).not.toMatch(/\udc00/);
+    expect(keyProblem(keys[0])).toMatch(/lone surrogate/);
+    expect(resolved.ok).toBe("1");
   });
 });
