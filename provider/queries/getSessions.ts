@@ -133,12 +133,19 @@ export function getSessionsOutput(args: GetSessionsOutputArgs = {}): pulumi.Outp
   const result = pulumi
     .all([pulumi.output(guarded), pulumi.output(includeLabels), pulumi.output(includeReleased)])
     .apply(async ([known, withLabels, released]) => {
-      const found = await getSessions({
-        ...(known === undefined ? {} : { labels: known as Record<string, string> }),
-        ...(withLabels === undefined ? {} : { includeLabels: withLabels }),
-        ...(released === undefined ? {} : { includeReleased: released }),
-        ...(client === undefined ? {} : { client }),
-      });
+      let found: GetSessionsResult;
+      try {
+        found = await getSessions({
+          ...(known === undefined ? {} : { labels: known as Record<string, string> }),
+          ...(withLabels === undefined ? {} : { includeLabels: withLabels }),
+          ...(released === undefined ? {} : { includeReleased: released }),
+          ...(client === undefined ? {} : { client }),
+        });
+      } catch (error) {
+        // A rejection inside an Output may reach the engine late or with no text at all: say it now, by name.
+        void pulumi.log.error(`getSessionsOutput: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
       return withLabels ? pulumi.secret(found) : pulumi.output(found);
     });
   // apply lifts the Output the callback returns (its secrecy with it); the types only lack the flattening.
