@@ -16,6 +16,12 @@ export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\u
  * leave the program hanging): `check` then refuses the marker, naming the key.
  */
 export const REFUSED_PROTO_KEY = "\u0000pulumi-agb:__proto__";
+/**
+ * What the plugin puts in place of a `__proto__` key in the bytes of a request,
+ * before decoding drops it: as long as the key (9 bytes), so the message's
+ * framing holds (provider/plugin/markProtoKeys.ts).
+ */
+export const REFUSED_PROTO_KEY_ON_WIRE = "\u0000_proto__";
 export const REFUSED_SURROGATE_VALUE = "\u0000pulumi-agb:lone-surrogate";
 /** Prefix of the marker for a key holding a lone surrogate (numbered: a map may hold several). */
 export const REFUSED_SURROGATE_KEY = "\u0000pulumi-agb:lone-surrogate-key:";
@@ -23,6 +29,7 @@ export const REFUSED_SURROGATE_KEY = "\u0000pulumi-agb:lone-surrogate-key:";
 /** Why a key cannot be sent, or undefined when it can. */
 export function keyProblem(key: string): string | undefined {
   if (key === REFUSED_PROTO_KEY) return 'a label key may not be "__proto__" (refused in the program, before serialization would drop it)';
+  if (key === REFUSED_PROTO_KEY_ON_WIRE) return 'a label key may not be "__proto__" (decoding the request would drop it)';
   if (key.startsWith(REFUSED_SURROGATE_KEY)) return "a label key may not contain invalid UTF-16 (a lone surrogate; refused in the program)";
   if (key.length === 0) return "a label key may not be empty";
   if (key.trim().length === 0) return "a label key may not be blank";

@@ -1,7 +1,7 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { AgbValidationError } from "../client/errors";
 import { getSessions } from "../queries/getSessions";
-import { isIgnoredKey } from "../labels/ignoreRules";
+import { CREATE_TOKEN_LABEL, isIgnoredKey } from "../labels/ignoreRules";
 import { currentClient, currentIgnoreRules } from "../runtime/runtimeState";
 import { ProviderError } from "../runtime/providerError";
 import { SESSION_PUBLIC_INPUTS } from "../runtime/sessionInputs";
@@ -165,13 +165,34 @@ async function importSession(id: string): Promise<provider.ReadResult> {
   if (!result.id) throw new ProviderError("sessionId", `session ${id} does not exist or is already released (GetSession); nothing was imported`);
   const { imageId: _unknownImage, ...found } = result.props as Props;
   void _unknownImage;
+  const observed = (found.effectiveLabels as Record<string, string> | undefined) ?? {};
+  refuseHeldSession(id, observed);
   // A refresh records only declared keys; an import declares every label found, less those others own.
   const ignore = currentIgnoreRules();
-  const observed = (found.effectiveLabels as Record<string, string> | undefined) ?? {};
   const props = { ...found, labels: Object.fromEntries(Object.entries(observed).filter(([key]) => !isIgnoredKey(key, ignore))) };
   const declared = new Set(SESSION_PUBLIC_INPUTS);
   const inputs = Object.fromEntries(Object.entries(props).filter(([key, value]) => declared.has(key) && value !== undefined));
   return { id: result.id, props: outputsFor(TYPES[SESSION_TOKEN], new SecretPaths(), props), inputs };
+}
+
+/**
+ * A session carrying the create token was made by a pulumi-agb Session, so a
+ * stack holds it (most often this one: the plugin cannot see the state). A
+ * second resource for it would write its labels against the first, and either
+ * one's replacement or destroy would release it under the other. Refused
+ * before anything is recorded; a session whose stack is gone is taken over
+ * deliberately, by declaring it with adoptSessionId.
+ */
+function refuseHeldSession(id: string, observed: Record<string, string>): void {
+  const token = observed[CREATE_TOKEN_LABEL];
+  if (token === undefined) return;
+  throw new ProviderError(
+    "sessionId",
+    `session ${id} carries ${CREATE_TOKEN_LABEL}=${token}: a pulumi-agb Session created it, so a stack already holds it ` +
+      "(look for it with `pulumi stack export`). Importing it as a second resource would make both write its labels, and " +
+      "either one's replacement or destroy would release it under the other; nothing was imported. If the stack that " +
+      `created it is gone, declare the session in the program with adoptSessionId: ${id} instead`,
+  );
 }
 
 /** The resource type a URN names (`urn:pulumi:stack::project::agb:index:Session::name`). */

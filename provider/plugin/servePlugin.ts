@@ -7,6 +7,7 @@ import { agbPlugin } from "./agbPlugin";
 import { containsUnknown, isUnknown } from "../runtime/unknowns";
 import { revealed } from "./secretValues";
 import { configureSecretConfig, secretConfigKeys } from "./secretConfig";
+import { markProtoKeys } from "./markProtoKeys";
 
 type Callback = (error: unknown, value?: unknown) => void;
 type Handler = (call: { request: any }, callback: Callback) => void;
@@ -16,15 +17,21 @@ type Handler = (call: { request: any }, callback: Callback) => void;
  * does not carry: `Configure` (it answers without reading the provider's
  * config, so `agb:*` would never reach the runtime) and `Diff` (it drops
  * `detailedDiff`). Both amendments hand over to the same runtime as the rest.
+ * Every request's bytes pass through markProtoKeys before they are decoded.
  */
 export async function servePlugin(version: string, schema: string, args: string[]): Promise<void> {
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (this: grpc.Server, service: grpc.ServiceDefinition, implementation: any) {
-    if ("configure" in service && "diff" in service) {
-      implementation.configure = configure;
-      implementation.diff = diff;
-    }
-    return addService.call(this, service, implementation);
+    if (!("configure" in service && "diff" in service)) return addService.call(this, service, implementation);
+    implementation.configure = configure;
+    implementation.diff = diff;
+    const marking = Object.fromEntries(
+      Object.entries(service).map(([name, method]) => [
+        name,
+        { ...method, requestDeserialize: (bytes: Buffer) => method.requestDeserialize(markProtoKeys(bytes)) },
+      ]),
+    ) as grpc.ServiceDefinition;
+    return addService.call(this, marking, implementation);
   } as typeof addService;
   await provider.main(
     {

@@ -239,6 +239,32 @@ describe("engine contract on the plugin path", () => {
     expect(fresh?.labels.owner).toBe("extra");
   });
 
+  test("pulumi import of a session the stack already holds is refused, naming it and the way forward: no write, state unchanged", async () => {
+    const fresh = (await e2e.control.liveSessions()).find((s) => CREATE_TOKEN_LABEL in s.labels);
+    const before = JSON.parse((await run(project, ["stack", "export"])).stdout) as { deployment: { resources: unknown[] } };
+    await takeStepStats(e2e.control);
+    const imported = await project.pulumi(["import", "agb:index:Session", "twin", fresh?.sessionId as string, "--yes", "--protect=false", "--generate-code=false"]);
+    outputs.push(imported.stdout, imported.stderr);
+    expect(imported.code).not.toBe(0);
+    expect(`${imported.stdout}${imported.stderr}`).toContain(`${CREATE_TOKEN_LABEL}=${fresh?.labels[CREATE_TOKEN_LABEL]}`);
+    expect(`${imported.stdout}${imported.stderr}`).toContain(`adoptSessionId: ${fresh?.sessionId}`);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
+    const after = JSON.parse((await run(project, ["stack", "export"])).stdout) as { deployment: { resources: unknown[] } };
+    expect(after.deployment.resources).toHaveLength(before.deployment.resources.length);
+  });
+
+  test("a label key __proto__ (which decoding the request would drop) is refused at preview, naming the resource and key, before any call", async () => {
+    const saved = fs.readFileSync(path.join(project.dir, "Pulumi.yaml"), "utf8");
+    program(`resources:\n  odd:\n    type: agb:index:Session\n    properties:\n      imageId: agb-code-space-1\n      labels:\n        __proto__: x\n        team: core\n`);
+    await takeStepStats(e2e.control);
+    const preview = await project.pulumi(["preview"]);
+    outputs.push(preview.stdout, preview.stderr);
+    expect(preview.code).not.toBe(0);
+    expect(`${preview.stdout}${preview.stderr}`).toMatch(/odd[\s\S]*"__proto__": a label key may not be "__proto__"/);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), saved);
+  });
+
   test("not found: a session released outside the stack is dropped by refresh, made again by up; destroy of SessionLabels on it succeeds", async () => {
     const fresh = (await e2e.control.liveSessions()).find((s) => CREATE_TOKEN_LABEL in s.labels);
     await e2e.client.releaseAndWait(fresh?.sessionId as string);

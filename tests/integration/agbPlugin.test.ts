@@ -116,6 +116,20 @@ describe("the agb plugin's methods against the emulator", () => {
     expect((await stats(url()))[PATHS.setLabel] ?? 0).toBe(0);
   });
 
+  test("pulumi import of a session a pulumi-agb Session created (the stack holds it) is refused, naming the token, with no write", async () => {
+    const { id } = await created({ imageId: "agb-code-space-1", labels: { role: "web" } });
+    const token = emulator.current.store.describe(id)?.labels[CREATE_TOKEN_LABEL];
+    const before = await stats(url());
+    const failure = await agbPlugin.read(id, SESSION, {}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProviderError);
+    expect((failure as ProviderError).property).toBe("sessionId");
+    expect((failure as Error).message).toContain(`${CREATE_TOKEN_LABEL}=${token}`);
+    expect((failure as Error).message).toContain(`adoptSessionId: ${id}`);
+    const after = await stats(url());
+    for (const write of [PATHS.setLabel, PATHS.create, PATHS.releaseAsync, PATHS.release]) expect(after[write] ?? 0).toBe(before[write] ?? 0);
+    expect(emulator.current.store.describe(id)?.status).toBe("RUNNING");
+  });
+
   test("pulumi import: a read with no state records the session's labels, no write", async () => {
     const client = new AgbClient({ endpoint: url() });
     const { sessionId } = await client.createSession({ imageId: "agb-code-space-1", labels: { made: "outside", team: "platform" } });
