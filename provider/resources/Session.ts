@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LabelPolicy } from "../labels/labelPolicy";
 import { withAutoTags } from "../autoTag";
 import { guardLabels } from "./guardLabels";
+import { withSecretOutputs } from "./withSecretOutputs";
 import sessionProvider from "./providers/session";
 
 /** The inputs of a `Session`. */
@@ -163,16 +164,16 @@ export class Session extends pulumi.dynamic.Resource {
         linkUrl: undefined,
         wsUrl: undefined,
         adopted: undefined,
+        effectiveLabels: undefined,
         // Every property the program passed, known or not, so that check can refuse a misspelt one by name.
         ...args,
-        // Placeholders the provider fills in check. Secret inputs make the outputs of
-        // the same name secret: effectiveLabels always (it holds labels others wrote,
-        // whose secrecy the provider cannot know), defaultLabels when the stack set
-        // agb:defaultLabels with --secret (the provider gets config in plain text).
-        effectiveLabels: pulumi.secret({}),
+        // A placeholder the provider fills in check: secret when the stack set agb:defaultLabels
+        // with --secret (the provider gets config in plain text), which keeps the input and the
+        // output of that name secret.
         defaultLabels: isSecretConfig("agb:defaultLabels") ? pulumi.secret({}) : undefined,
       },
-      options,
+      // effectiveLabels holds labels others wrote, whose secrecy the provider cannot know: always secret.
+      withSecretOutputs(options, ["effectiveLabels"]),
       "agb",
       "Session",
     );

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { guardLabels } from "./guardLabels";
+import { withSecretOutputs } from "./withSecretOutputs";
 import sessionLabelsProvider from "./providers/sessionLabels";
 
 /** The inputs of a `SessionLabels`. */
@@ -48,10 +49,10 @@ export class SessionLabels extends pulumi.dynamic.Resource {
     super(
       sessionLabelsProvider,
       name,
-      // Every property the program passed, known or not, so that check can refuse a misspelt one by name;
-      // sessionLabels is a secret placeholder, which makes the output of that name secret.
-      { ...args, labels: guardLabels(`SessionLabels "${name}"`, args.labels), sessionLabels: pulumi.secret({}) },
-      opts,
+      // Every property the program passed, known or not, so that check can refuse a misspelt one by name.
+      { ...args, labels: guardLabels(`SessionLabels "${name}"`, args.labels), sessionLabels: undefined },
+      // sessionLabels holds labels other resources and tools wrote: always secret.
+      withSecretOutputs(opts, ["sessionLabels"]),
       "agb",
       "SessionLabels",
     );

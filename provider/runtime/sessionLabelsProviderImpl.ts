@@ -18,7 +18,7 @@ const sessionLabelsInputsSchema = z.object({
   labels: labelMapSchema,
 });
 const PUBLIC_INPUTS = Object.keys(sessionLabelsInputsSchema.shape);
-/** `sessionLabels` arrives as a secret placeholder: it makes the output of that name secret (it holds others' labels). */
+/** `sessionLabels` was a secret placeholder input before 0.2 (additionalSecretOutputs now): state written then still holds it. */
 const INPUT_KEYS = new Set([...PUBLIC_INPUTS, "__provider", "sessionLabels"]);
 
 /** Read-modify-write rounds before giving up on a session others keep changing. */

@@ -81,8 +81,6 @@ export const sessionProviderImpl = {
       policyId: passThrough("policyId", input.policyId),
       adoptSessionId: passThrough("adoptSessionId", input.adoptSessionId),
       labelPolicy: passThrough("labelPolicy", input.labelPolicy),
-      // Kept as given: secret placeholders that make the outputs of the same name secret.
-      effectiveLabels: news.effectiveLabels,
       createToken: input.adoptSessionId || isUnknown(news.adoptSessionId) ? undefined : createTokenFor(olds, news),
     });
     return { inputs };
@@ -191,7 +189,7 @@ export const sessionProviderImpl = {
       effectiveLabels: observed,
       adopted: old.adopted ?? false,
     };
-    const inputs = { ...checkedInputsOf(state), effectiveLabels: {} };
+    const inputs = checkedInputsOf(state);
     return { id, props: withoutUndefined(state), inputs };
   },
 

@@ -98,7 +98,7 @@ function stateGoal(r: BenchResults): GoalVerdict {
   const breakdown =
     `one resource's entry: ours ${u?.resourceEntryBytesMean ?? "?"} B, floor ${f?.resourceEntryBytesMean ?? "?"} B; ` +
     `the serialized provider ${reference ? `is the module reference, ${u?.providerBytesMax} B` : `is NOT a module reference (${u?.providerBytesMax} B)`} ` +
-    `(floor ${f?.providerBytesMax} B); the rest is ours' outputs (sessionId, status, labels and effectiveLabels, the create token) beside the inputs`;
+    `(floor ${f?.providerBytesMax} B); ${largestExtraParts(u?.entryPartBytes, f?.entryPartBytes)}`;
   return {
     name,
     status: met ? "met" : "missed",
@@ -110,6 +110,18 @@ function stateGoal(r: BenchResults): GoalVerdict {
       ...r.sizes.map((x) => `${x.sessions}: ${r.targets.map((t) => `${t.title} ${stateBytesPerSession(x, t.key)?.toLocaleString("en") ?? "-"} B`).join(", ")} per session`),
     ],
   };
+}
+
+/** Where one entry's bytes beyond the floor's go: the parts that differ most, largest first. */
+function largestExtraParts(ours: Record<string, number> | undefined, floor: Record<string, number> | undefined): string {
+  if (!ours) return "no breakdown of the entry";
+  const extra = Object.entries(ours)
+    .map(([part, bytes]) => [part, bytes - (floor?.[part] ?? 0)] as const)
+    .filter(([, bytes]) => bytes > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const shown = extra.slice(0, 8).map(([part, bytes]) => `${part} +${bytes} B`);
+  const rest = extra.slice(8).reduce((sum, [, bytes]) => sum + bytes, 0);
+  return `beyond the floor's entry: ${shown.join(", ")}${rest > 0 ? `, the rest +${rest} B` : ""}`;
 }
 
 function apiCallGoal(r: BenchResults): GoalVerdict {

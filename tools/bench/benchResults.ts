@@ -44,6 +44,8 @@ export interface StateMeasure {
   resourceEntryBytesMean: number;
   /** The first `__provider` text, for inspection. */
   providerSample: string;
+  /** Mean bytes of each part of one dynamic resource's entry: `inputs.<key>`, `outputs.<key>`, or a top-level field. */
+  entryPartBytes?: Record<string, number>;
 }
 
 export interface SizeResult {
@@ -155,12 +157,20 @@ export function measureState(exported: string, stateFileBytes: number): StateMea
     .deployment?.resources ?? [];
   const providers: string[] = [];
   const entries: number[] = [];
+  const partBytes: Record<string, number> = {};
   for (const resource of resources) {
     const provider = resource.inputs?.__provider ?? resource.outputs?.__provider;
     if (typeof provider !== "string") continue;
     providers.push(provider);
     entries.push(Buffer.byteLength(JSON.stringify(resource)));
+    for (const [field, value] of Object.entries(resource)) {
+      const nested = (field === "inputs" || field === "outputs") && value !== null && typeof value === "object";
+      const parts = nested ? Object.entries(value).map(([key, v]) => [`${field}.${key}`, v] as const) : [[field, value] as const];
+      // Each part as it stands in the entry: its key, its JSON and the comma.
+      for (const [part, v] of parts) partBytes[part] = (partBytes[part] ?? 0) + Buffer.byteLength(JSON.stringify({ [part.split(".").pop() as string]: v })) - 1;
+    }
   }
+  const entryPartBytes = Object.fromEntries(Object.entries(partBytes).map(([part, bytes]) => [part, Math.round(bytes / Math.max(1, entries.length))]));
   return {
     exportBytes: Buffer.byteLength(exported),
     stateFileBytes,
@@ -168,5 +178,6 @@ export function measureState(exported: string, stateFileBytes: number): StateMea
     providerBytesMax: Math.max(0, ...providers.map((p) => Buffer.byteLength(p))),
     resourceEntryBytesMean: entries.length ? Math.round(entries.reduce((a, b) => a + b, 0) / entries.length) : 0,
     providerSample: providers[0] ?? "",
+    entryPartBytes,
   };
 }
