@@ -35,6 +35,15 @@ REPO_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 
+# One run at a time per cache: concurrent runs (two test processes on a new
+# machine) built into the same wrapper module and output files and clobbered
+# each other. A run that finds everything built holds the lock for a moment.
+mkdir -p "$CACHE_ROOT"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/.ensure-pulumi.lock"
+  flock 9
+fi
+
 # Finds Go, or says why it cannot build.
 need_go() {
   if ! command -v go >/dev/null 2>&1; then
@@ -67,8 +76,8 @@ ${GO_BUILD_REPLACE:-}
 GOMOD
     export GOFLAGS=-mod=mod
     go get "$@" >&2
-    go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$package" >&2
-    mv "$out.tmp" "$out"
+    go build -trimpath -ldflags "$ldflags" -o "$out.$$" "$package" >&2
+    mv "$out.$$" "$out"
   )
 }
 
