@@ -4,6 +4,7 @@ import type { AgbClient } from "../client/AgbClient";
 import type { ClientOptionsInput } from "../client/clientOptions";
 import { AgbValidationError } from "../client/errors";
 import { labelMapSchema } from "../labels/labelMapSchema";
+import { quoteKey } from "../labels/quoteKey";
 import { forEachConcurrently } from "../forEachConcurrently";
 import { programClient } from "../programClient";
 import { unknownPropertyReason } from "../runtime/unknownPropertyFailures";
@@ -102,7 +103,8 @@ export async function getSessions(args: GetSessionsArgs = {}): Promise<GetSessio
   refuseUnknownOptions(args, "getSessions");
   const filter = labelMapSchema.safeParse(args.labels ?? {});
   if (!filter.success) {
-    throw new AgbValidationError("labels", filter.error.issues.map((i) => `${i.path.join(".")} ${i.message}`.trim()).join("; "));
+    // Keys quoted as check quotes them: a marker (a __proto__ key from YAML/Python) is named as written, not as a NUL byte.
+    throw new AgbValidationError("labels", filter.error.issues.map((i) => `${i.path.map((key) => quoteKey(String(key))).join(".")} ${i.message}`.trim()).join("; "));
   }
   const client = isClient(args.client) ? args.client : programClient(args.client ?? {});
   const found = await client.listSessions(filter.data, { includeAll: args.includeReleased });
