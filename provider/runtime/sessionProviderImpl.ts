@@ -259,7 +259,10 @@ function refuseReadoption(id: string, olds: Props, news: Props, replaces: readon
  */
 function adoptionKept(olds: Props, news: Props): string | undefined {
   if (typeof olds.adoptSessionId !== "string" || news.adoptSessionId !== undefined) return undefined;
-  const replaced = REPLACE_ON_CHANGE.some((key) => key !== "adoptSessionId" && !sameValue(olds[key], news[key]));
+  // An imported session's first imageId is recorded in place (the engine's import reads no image): no replacement.
+  const replaced = REPLACE_ON_CHANGE.some(
+    (key) => key !== "adoptSessionId" && !(key === "imageId" && imageNotYetRecorded(olds)) && !sameValue(olds[key], news[key]),
+  );
   return replaced ? undefined : olds.adoptSessionId;
 }
 

@@ -211,6 +211,28 @@ describe("engine contract on the plugin path", () => {
     await takeStepStats(e2e.control);
   });
 
+  test("the import resource option takes a session made outside the stack: no write, no replacement; the next up is unchanged", async () => {
+    const { sessionId } = await e2e.client.createSession({ imageId: "agb-code-space-1", labels: { made: "outside" } });
+    program(
+      `resources:\n  brought:\n    type: agb:index:Session\n    properties:\n      imageId: agb-code-space-1\n      labels:\n        made: outside\n` +
+        `    options:\n      import: ${sessionId}\n`,
+    );
+    await takeStepStats(e2e.control);
+    // Before: check dropped the adoption because the imported state has no imageId, so diff asked for a replacement the engine refuses.
+    const up = await run(project, ["up", "--yes"]);
+    expect(up.stdout).toMatch(/1 imported/);
+    expect(up.stdout).not.toMatch(/replace/);
+    const again = await run(project, ["up", "--yes"]);
+    expect(again.stdout).toMatch(/2 unchanged/);
+    expect(mutatingCounts(await takeStepStats(e2e.control))).toEqual(NONE);
+    expect(await e2e.client.getLabels(sessionId)).toEqual({ made: "outside" });
+    // Taken into the stack, it is the stack's to release.
+    program("resources: {}\n");
+    await run(project, ["up", "--yes"]);
+    expect((await e2e.control.liveSessions()).map((s) => s.sessionId)).not.toContain(sessionId);
+    await takeStepStats(e2e.control);
+  });
+
   test("adoption: dropping adoptSessionId once adopted is no replacement, no call; the adopted session stays", async () => {
     const { sessionId } = await e2e.client.createSession({ imageId: "agb-code-space-1", labels: { made: "by-script" } });
     program(`resources:\n  adopted:\n    type: agb:index:Session\n    properties:\n      imageId: agb-code-space-1\n      adoptSessionId: ${sessionId}\n      labels:\n        made: by-script\n        owner: platform\n`);
