@@ -37,6 +37,11 @@ export function evaluateGoals(r: BenchResults): GoalVerdict[] {
   ];
 }
 
+function sameSteps(a: Record<string, number> = {}, b: Record<string, number> = {}): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => (a[key] ?? 0) === (b[key] ?? 0));
+}
+
 /** Where ours spent its time beyond the floor: CPU by process, and the API's own wait. */
 function why(u: OpMeasure, f: OpMeasure, r: BenchResults): string {
   const parts: string[] = [];
@@ -65,6 +70,11 @@ function ratioGoal(r: BenchResults, phases: readonly Phase[], bound: number): Go
     const f = opOf(size, FLOOR.key, phase);
     if (!u || !f) continue;
     failed ||= !u.ok || !f.ok;
+    // A ratio means something only when both did the same steps (a floor that updated on "no change" once made ours look fast).
+    if (!sameSteps(u.changes, f.changes)) {
+      failed = true;
+      details.push(`${PHASE_TITLE[phase]}: ours and the floor did different steps (ours ${JSON.stringify(u.changes)}, floor ${JSON.stringify(f.changes)}): not comparable`);
+    }
     const within = u.ms <= bound * f.ms;
     if (!within) over.push(`${PHASE_TITLE[phase]} ${ratio(u.ms, f.ms)}, ${signedSeconds(u.ms - bound * f.ms)} s over the line (${why(u, f, r)})`);
     details.push(`${PHASE_TITLE[phase]}: ours ${seconds(u.ms)} s, floor ${seconds(f.ms)} s: ${ratio(u.ms, f.ms)} (${within ? "within" : "over"} ${bound}x)`);
