@@ -115,7 +115,8 @@ class Bench {
 
   async run(stamp: ReturnType<typeof startStamp>): Promise<BenchResults> {
     const o = this.options;
-    fs.rmSync(path.join(BENCH_ROOT, "state"), { recursive: true, force: true });
+    // A run that was killed leaves its stacks and their locks: every run starts from none.
+    for (const dir of ["state", "state-plugin"]) fs.rmSync(path.join(BENCH_ROOT, dir), { recursive: true, force: true });
     fs.rmSync(path.join(BENCH_ROOT, "projects"), { recursive: true, force: true });
     const parallel = engineParallelism();
     const results: BenchResults = {
