@@ -20,6 +20,8 @@ const MARKER = Buffer.from(REFUSED_PROTO_KEY_ON_WIRE, "utf8");
  * search of the raw bytes changed it and the session got a different value.
  */
 export function markProtoKeys(bytes: Buffer): Buffer {
+  // Nearly every request holds no such bytes at all: no walk for them.
+  if (bytes.indexOf(PROTO_KEY) < 0) return bytes;
   const keys: number[] = [];
   if (!readStruct(bytes, 0, bytes.length, keys, 0)) {
     keys.length = 0;
@@ -89,14 +91,18 @@ function readFields(buf: Buffer, keys: number[]): void {
 
 /** google.protobuf.Struct: field 1, repeated map entries { 1: key, 2: Value }. False when the bytes are not one. */
 function readStruct(buf: Buffer, start: number, end: number, keys: number[], depth: number): boolean {
-  if (depth > MAX_DEPTH) return false;
+  return depth <= MAX_DEPTH && readRepeated(buf, start, end, (from, to) => readEntry(buf, from, to, keys, depth));
+}
+
+/** A message of field 1 repeated, each occurrence read by `item`. False when the bytes are not one. */
+function readRepeated(buf: Buffer, start: number, end: number, item: (from: number, to: number) => boolean): boolean {
   let pos = start;
   while (pos < end) {
     const tag = varint(buf, pos, end);
     if (!tag || tag[0] !== 0x0a) return false;
-    const entry = body(buf, tag[1], end);
-    if (!entry || !readEntry(buf, entry[0], entry[1], keys, depth)) return false;
-    pos = entry[1];
+    const span = body(buf, tag[1], end);
+    if (!span || !item(span[0], span[1])) return false;
+    pos = span[1];
   }
   return pos === end;
 }
@@ -148,13 +154,5 @@ function readValue(buf: Buffer, start: number, end: number, keys: number[], dept
 
 /** google.protobuf.ListValue: field 1, repeated Value. */
 function readList(buf: Buffer, start: number, end: number, keys: number[], depth: number): boolean {
-  let pos = start;
-  while (pos < end) {
-    const tag = varint(buf, pos, end);
-    if (!tag || tag[0] !== 0x0a) return false;
-    const span = body(buf, tag[1], end);
-    if (!span || !readValue(buf, span[0], span[1], keys, depth)) return false;
-    pos = span[1];
-  }
-  return true;
+  return readRepeated(buf, start, end, (from, to) => readValue(buf, from, to, keys, depth));
 }
