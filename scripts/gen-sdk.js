@@ -1,4 +1,4 @@
-// Writes sdk/python from the agb plugin's schema with tools/sdkgen, or with --check
+// Writes sdk/python from the agb plugin's schema with codegen/sdkgen, or with --check
 // fails (exit 1, listing the files) when the committed sdk/python differs from
 // what the schema generates. Run after `npm run build` (the gen-sdk and check-sdk
 // npm scripts do both). The schema is the one `npm run package-plugin` serves.
@@ -9,7 +9,7 @@ const { execFileSync, spawnSync } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
 const { version } = require(path.join(root, "package.json"));
-const { pluginSchema } = require(path.join(root, "dist", "tools", "plugin", "pluginSchema.js"));
+const { pluginSchema } = require(path.join(root, "dist", "codegen", "pluginSchema.js"));
 
 const check = process.argv.includes("--check");
 const sdkgen = execFileSync("bash", [path.join(root, "scripts", "ensure-sdkgen.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })

@@ -10,7 +10,7 @@ const esbuild = require("esbuild");
 
 const root = path.resolve(__dirname, "..");
 const { version } = require(path.join(root, "package.json"));
-const { pluginSchema } = require(path.join(root, "dist", "tools", "plugin", "pluginSchema.js"));
+const { pluginSchema } = require(path.join(root, "dist", "codegen", "pluginSchema.js"));
 
 const outDir = path.join(root, "dist", "plugin");
 fs.rmSync(outDir, { recursive: true, force: true });

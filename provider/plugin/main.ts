@@ -2,7 +2,7 @@
 /**
  * The entry point of `pulumi-resource-agb`. The schema is generated from the
  * package's doc comments and zod schemas at packaging time
- * (tools/plugin/pluginSchema.ts) and bundled in as AGB_PLUGIN_SCHEMA.
+ * (codegen/pluginSchema.ts) and bundled in as AGB_PLUGIN_SCHEMA.
  */
 import { servePlugin } from "./servePlugin";
 

@@ -9,8 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { expectOk, type CliProject } from "../../tools/pulumi-driver/cliProjects";
 import { ensurePulumiCli, WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
-import { pythonProject } from "../../tools/pulumi-driver/pythonProject";
-import { ensurePythonVenv, type PythonVenv } from "../../tools/python/ensurePythonVenv";
+import { pythonProject } from "../support/pythonProject";
+import { ensurePythonVenv, type PythonVenv } from "../support/ensurePythonVenv";
 
 jest.setTimeout(900_000);
 

@@ -9,10 +9,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expectOk, type CliProject, type CliResult } from "../../tools/pulumi-driver/cliProjects";
-import { packagePlugin, pluginVersionOf } from "../../tools/pulumi-driver/installPluginTarball";
+import { packagePlugin, pluginVersionOf } from "../support/installPluginTarball";
 import { REPO_ROOT, WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
-import { pythonProject } from "../../tools/pulumi-driver/pythonProject";
-import { ensurePythonVenv, type PythonVenv } from "../../tools/python/ensurePythonVenv";
+import { pythonProject } from "../support/pythonProject";
+import { ensurePythonVenv, type PythonVenv } from "../support/ensurePythonVenv";
 import { CREATE_TOKEN_LABEL } from "pulumi-agb";
 import { E2E_API_KEY, mutatingCounts, PATHS, plainOccurrences, readTree, takeStepStats } from "./support/e2eSupport";
 import { useE2eEmulator } from "./support/useE2eEmulator";

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { cliProject, expectOk, type CliProject, type CliResult } from "../../tools/pulumi-driver/cliProjects";
-import { packagePlugin, pluginVersionOf } from "../../tools/pulumi-driver/installPluginTarball";
+import { packagePlugin, pluginVersionOf } from "../support/installPluginTarball";
 import { WORK_ROOT } from "../../tools/pulumi-driver/pulumiCli";
 import { CREATE_TOKEN_LABEL } from "pulumi-agb";
 import { E2E_API_KEY, mutatingCounts, PATHS, plainOccurrences, readTree, takeStepStats } from "./support/e2eSupport";

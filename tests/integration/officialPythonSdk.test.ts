@@ -17,7 +17,7 @@ import readline from "node:readline";
 import type { StoredSession } from "../../emulator/EmulatorStore";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { PATHS } from "./emulatorHelpers";
-import { ensurePythonVenv, type PythonVenv } from "../../tools/python/ensurePythonVenv";
+import { ensurePythonVenv, type PythonVenv } from "../support/ensurePythonVenv";
 
 const HERE = path.join(__dirname, "python");
 const SCRIPT = path.join(HERE, "official_sdk_conformance.py");

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../../tools/pulumi-driver/pulumiCli";
-import { pluginSchema } from "../../tools/plugin/pluginSchema";
+import { pluginSchema } from "../../codegen/pluginSchema";
 
 jest.setTimeout(600_000);
 

@@ -5,14 +5,12 @@
  * CLI's own commands. A YAML program has no loop, so the project is written
  * out with one resource per session; the label edit rewrites it, as a user
  * editing the program would.
- *
- * Hook: runBench calls `runPluginTarget` once per size after the dynamic
- * phases and keeps the result in `size.plugin`; renderPluginSection reports it.
+ * runBench calls it once per size, after the dynamic phases.
  */
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { EmulatorControl } from "../pulumi-driver/emulatorControl";
+import { projectIn } from "../pulumi-driver/cliProjects";
 import { pulumiEnv, REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import { BENCH_ROOT } from "./benchOptions";
 import { BASE_LABELS, EDIT_LABELS, PHASES, type Phase } from "./benchResults";
@@ -56,18 +54,6 @@ function programText(sessions: number, labels: Record<string, string>): string {
   return `${lines.join("\n")}\n`;
 }
 
-function cli(cliDir: string, dir: string, env: Record<string, string>, args: string[], timeoutMs: number): Promise<{ ok: boolean; ms: number; out: string }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(
-      path.join(cliDir, "pulumi"),
-      [...args, "--non-interactive", "--color", "never"],
-      { cwd: dir, env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
-      (error, stdout, stderr) => resolve({ ok: !error, ms: Date.now() - started, out: `${stdout}${stderr}` }),
-    );
-  });
-}
-
 const COMMAND: Record<Phase, string[]> = {
   create: ["up", "--yes", "--skip-preview"],
   edit: ["up", "--yes", "--skip-preview"],
@@ -90,7 +76,11 @@ export async function runPluginTarget(options: {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const stateDir = path.join(BENCH_ROOT, "state-plugin");
-  const env = pulumiEnv(cliDir, stateDir, {}, dir);
+  const project = projectIn(dir, cliDir, pulumiEnv(cliDir, stateDir, {}, dir));
+  const pulumi = async (args: string[]) => {
+    const run = await project.pulumi(args, { timeoutMs });
+    return { ok: run.code === 0, ms: run.ms, out: `${run.stdout}${run.stderr}` };
+  };
   const stack = `s${sessions}`;
   const tarball = fs.readdirSync(path.join(REPO_ROOT, "dist")).find((f) => /^pulumi-resource-agb-v.*\.tar\.gz$/.test(f));
   const result: PluginTargetResult = {
@@ -100,15 +90,15 @@ export async function runPluginTarget(options: {
     phases: [],
   };
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), programText(sessions, BASE_LABELS));
-  await cli(cliDir, dir, env, ["stack", "rm", stack, "--yes", "--force"], timeoutMs);
+  await pulumi(["stack", "rm", stack, "--yes", "--force"]);
   for (const args of [["stack", "init", stack], ["config", "set", "agb:endpoint", endpoint]]) {
-    const step = await cli(cliDir, dir, env, args, timeoutMs);
+    const step = await pulumi(args);
     if (!step.ok) throw new Error(`pulumi ${args.join(" ")} failed: ${step.out.slice(-2000)}`);
   }
   for (const phase of PHASES) {
     if (phase === "edit") fs.writeFileSync(path.join(dir, "Pulumi.yaml"), programText(sessions, { ...BASE_LABELS, ...EDIT_LABELS }));
     await control.reset("stats");
-    const run = await cli(cliDir, dir, env, COMMAND[phase], timeoutMs);
+    const run = await pulumi(COMMAND[phase]);
     const calls = await control.stats();
     result.phases.push({
       phase,
@@ -124,52 +114,4 @@ export async function runPluginTarget(options: {
     }
   }
   return result;
-}
-
-/** The plugin path beside the dynamic provider's, size by size, for the report. */
-export function renderPluginSection(
-  sizes: readonly {
-    sessions: number;
-    ops: Record<string, readonly { phase: Phase; ms: number }[]>;
-    state: Record<string, { stateFileBytes?: number } | undefined>;
-    plugin?: PluginTargetResult;
-  }[],
-): string {
-  const rows = sizes.filter((s) => s.plugin);
-  if (rows.length === 0) return "";
-  const out = [
-    "## The plugin path (Pulumi YAML, `agb` provider plugin)",
-    "",
-    "The same sessions and labels declared in Pulumi YAML, served by the `agb` plugin, CLI commands with `--skip-preview`.",
-    "",
-    "| sessions | phase | plugin s | dynamic s | plugin / dynamic | plugin calls |",
-    "|---:|---|---:|---:|---:|---:|",
-  ];
-  for (const size of rows) {
-    for (const p of size.plugin?.phases ?? []) {
-      const dynamic = size.ops.ours?.find((o) => o.phase === p.phase);
-      out.push(
-        `| ${size.sessions} | ${p.phase} | ${(p.ms / 1000).toFixed(1)}${p.ok ? "" : " FAILED"} | ${dynamic ? (dynamic.ms / 1000).toFixed(1) : "-"} | ` +
-          `${dynamic && dynamic.ms > 0 ? (p.ms / dynamic.ms).toFixed(2) : "-"} | ${p.totalCalls} |`,
-      );
-    }
-  }
-  out.push("", "| sessions | plugin state B/session | dynamic state B/session | plugin bundle B | tarball B |", "|---:|---:|---:|---:|---:|");
-  for (const size of rows) {
-    const oursState = size.state.ours;
-    const dynamic = oursState?.stateFileBytes ? Math.round(oursState.stateFileBytes / size.sessions) : undefined;
-    out.push(
-      `| ${size.sessions} | ${size.plugin?.stateBytesPerSession ?? "-"} | ${dynamic ?? "-"} | ${size.plugin?.bundleBytes ?? "-"} | ${size.plugin?.tarballBytes ?? "-"} |`,
-    );
-  }
-  return `${out.join("\n")}\n`;
-}
-
-if (require.main === module) {
-  // node dist/tools/bench/pluginTarget.js <sessions> <endpoint> <cliDir>: the plugin path alone, for a quick check.
-  void (async () => {
-    const [sessions, endpoint, cliDir] = process.argv.slice(2);
-    const result = await runPluginTarget({ sessions: Number(sessions), endpoint, cliDir, control: new EmulatorControl(endpoint), timeoutMs: 30 * 60_000 });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  })();
 }

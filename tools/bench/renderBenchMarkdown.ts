@@ -1,6 +1,5 @@
 /** docs/benchmark.md from one run's results: one function per section, one column per target (benchTargets.ts). */
 import { stampLines } from "../report/reportStamp";
-import { renderPluginSection } from "./pluginTarget";
 import {
   callsText,
   opOf,
@@ -87,8 +86,6 @@ function wallTime(r: BenchResults): string[] {
   }
   return [
     "## Wall time",
-    "",
-    "![Wall time against session count](benchmark-time.svg)",
     "",
     "Seconds, and milliseconds per session in brackets: a figure per session that climbs with the size is the engine rewriting a larger state at every step.",
     "",
@@ -207,6 +204,33 @@ function rateLimited(r: BenchResults): string[] {
   ];
 }
 
+function pluginPath(r: BenchResults): string[] {
+  const sizes = r.sizes.filter((x) => x.plugin);
+  if (sizes.length === 0) return [];
+  return [
+    "## The plugin path (Pulumi YAML, `agb` provider plugin)",
+    "",
+    "The same sessions and labels declared in Pulumi YAML, served by the `agb` plugin, CLI commands with `--skip-preview`.",
+    "",
+    "| sessions | phase | plugin s | dynamic s | plugin / dynamic | plugin calls |",
+    "|---:|---|---:|---:|---:|---:|",
+    ...sizes.flatMap((size) =>
+      (size.plugin?.phases ?? []).map((p) => {
+        const dynamic = opOf(size, OURS.key, p.phase);
+        return `| ${size.sessions} | ${p.phase} | ${seconds(p.ms)}${p.ok ? "" : " FAILED"} | ${dynamic ? seconds(dynamic.ms) : "-"} | ${ratio(p.ms, dynamic?.ms ?? 0)} | ${p.totalCalls} |`;
+      }),
+    ),
+    "",
+    "| sessions | plugin state B/session | dynamic state B/session | plugin bundle B | tarball B |",
+    "|---:|---:|---:|---:|---:|",
+    ...sizes.map(
+      (size) =>
+        `| ${size.sessions} | ${size.plugin?.stateBytesPerSession ?? "-"} | ${stateBytesPerSession(size, OURS.key) ?? "-"} | ${size.plugin?.bundleBytes ?? "-"} | ${size.plugin?.tarballBytes ?? "-"} |`,
+    ),
+    "",
+  ];
+}
+
 function failures(r: BenchResults): string[] {
   const failed = r.sizes.flatMap((x) =>
     r.targets.flatMap((t) => (x.ops[t.key] ?? []).filter((m) => !m.ok).map((m) => `${x.sessions} ${t.title} ${PHASE_TITLE[m.phase]}: ${m.error ?? "failed"}`)),
@@ -218,7 +242,7 @@ function running(): string[] {
   return [
     "## Running it",
     "",
-    "`npm run bench` runs sizes 10, 100 and 500 and writes docs/benchmark.md, docs/benchmark-time.svg and docs/benchmark.json, from a clean " +
+    "`npm run bench` runs sizes 10, 100 and 500 and writes docs/benchmark.md and docs/benchmark.json, from a clean " +
       "tree only (checked at the start and at the end; `-- --out DIR` writes elsewhere, from any tree); `-- --with-1000` adds 1,000 sessions. " +
       "`-- --quick` (size 10) or `--sizes 10,100` write to .work/bench/out/ unless `--out DIR` is given. Stacks and state live in .work/bench/; " +
       "every process the benchmark starts is ended when it exits, also on failure or Ctrl-C.",
@@ -237,7 +261,7 @@ export function renderBenchMarkdown(r: BenchResults): string {
     ...apiCalls(r),
     ...memoryAndCpu(r),
     ...rateLimited(r),
-    renderPluginSection(r.sizes),
+    ...pluginPath(r),
     ...failures(r),
     ...running(),
   ].join("\n");

@@ -20,8 +20,8 @@ export interface CliResult {
 export interface CliProject {
   dir: string;
   env: Record<string, string>;
-  /** Runs `pulumi <args>` in the project folder (non-interactive, no colour). */
-  pulumi(args: string[], options?: { input?: string }): Promise<CliResult>;
+  /** Runs `pulumi <args>` in the project folder (non-interactive, no colour); `timeoutMs` ends it with SIGTERM. */
+  pulumi(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CliResult>;
 }
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -92,7 +92,7 @@ export function projectIn(dir: string, cliDir: string, env: Record<string, strin
         const child = execFile(
           path.join(cliDir, "pulumi"),
           [...args, "--non-interactive", "--color", "never"],
-          { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 },
+          { cwd: dir, env, maxBuffer: 256 * 1024 * 1024, timeout: options.timeoutMs },
           (error, stdout, stderr) => {
             const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
             resolve({ code, stdout, stderr, ms: Date.now() - started });

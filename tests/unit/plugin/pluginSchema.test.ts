@@ -4,7 +4,7 @@
  * flagged, replace-on-change exactly where the runtime replaces.
  */
 import path from "node:path";
-import { pluginSchema, type SchemaProperty } from "../../../tools/plugin/pluginSchema";
+import { pluginSchema, type SchemaProperty } from "../../../codegen/pluginSchema";
 import { REPLACE_ON_CHANGE, SESSION_PUBLIC_INPUTS } from "../../../provider/runtime/sessionInputs";
 import { STACK_CONFIG_KEYS } from "../../../provider/config/stackConfigSchema";
 

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PythonVenv } from "../python/ensurePythonVenv";
-import { projectIn, type CliProject } from "./cliProjects";
-import { ensurePulumiCli, pulumiEnv } from "./pulumiCli";
+import type { PythonVenv } from "./ensurePythonVenv";
+import { projectIn, type CliProject } from "../../tools/pulumi-driver/cliProjects";
+import { ensurePulumiCli, pulumiEnv } from "../../tools/pulumi-driver/pulumiCli";
 
 /**
  * A Python Pulumi project under `root`, copied from `source`, run with `venv`.

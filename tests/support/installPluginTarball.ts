@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { REPO_ROOT } from "./pulumiCli";
+import { REPO_ROOT } from "../../tools/pulumi-driver/pulumiCli";
 
 /**
  * Packages the `agb` plugin from the built code (scripts/package-plugin.js;

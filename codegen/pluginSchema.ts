@@ -9,10 +9,10 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { z } from "zod";
-import { stackConfigSchema, STACK_CONFIG_KEYS } from "../../provider/config/stackConfigSchema";
-import { labelPolicySchema } from "../../provider/labels/labelPolicy";
-import { ALWAYS_SECRET_OUTPUTS, GET_SESSIONS_TOKEN, SESSION_LABELS_TOKEN, SESSION_TOKEN } from "../../provider/plugin/agbPlugin";
-import { REPLACE_ON_CHANGE, sessionInputsSchema } from "../../provider/runtime/sessionInputs";
+import { stackConfigSchema, STACK_CONFIG_KEYS } from "../provider/config/stackConfigSchema";
+import { labelPolicySchema } from "../provider/labels/labelPolicy";
+import { ALWAYS_SECRET_OUTPUTS, GET_SESSIONS_TOKEN, SESSION_LABELS_TOKEN, SESSION_TOKEN } from "../provider/plugin/agbPlugin";
+import { REPLACE_ON_CHANGE, sessionInputsSchema } from "../provider/runtime/sessionInputs";
 
 type JsonSchema = Record<string, unknown>;
 export interface SchemaProperty {
@@ -148,7 +148,7 @@ export function pluginSchema(repoRoot: string, version: string): Record<string, 
   const getArgs = documentedMembers(file("provider", "queries", "getSessions.ts"), "GetSessionsArgs");
   const getResult = documentedMembers(file("provider", "queries", "getSessions.ts"), "GetSessionsResult");
   const found = documentedMembers(file("provider", "queries", "getSessions.ts"), "FoundSession");
-  const classDoc = (relative: string, name: string) => classDescription(file(...relative.split("/")), name);
+  const classDoc = (relative: string, name: string) => declarationDescription(file(...relative.split("/")), name, "class");
 
   const sessionInputJson = jsonSchemaOf(sessionInputsSchema);
   const inputShapes = sessionInputJson.properties as Record<string, JsonSchema>;
@@ -228,7 +228,7 @@ export function pluginSchema(repoRoot: string, version: string): Record<string, 
     },
     functions: {
       [GET_SESSIONS_TOKEN]: {
-        description: functionDescription(file("provider", "queries", "getSessions.ts"), "getSessions"),
+        description: declarationDescription(file("provider", "queries", "getSessions.ts"), "getSessions", "function"),
         inputs: { properties: getInputs },
         outputs: { properties: plainProperties(getResult), required: requiredOf(getResult) },
       },
@@ -261,20 +261,13 @@ function requiredOf(members: Map<string, Member>): string[] {
   return [...members].filter(([, m]) => !m.optional && !/\|\s*undefined/.test(m.type)).map(([name]) => name);
 }
 
-function classDescription(file: string, name: string): string {
+/** The doc comment of the top-level class or function `name` declared in `file`. */
+function declarationDescription(file: string, name: string, kind: "class" | "function"): string {
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  const matches = (node: ts.Node) => (kind === "class" ? ts.isClassDeclaration(node) : ts.isFunctionDeclaration(node));
   let found = "";
   source.forEachChild((node) => {
-    if (ts.isClassDeclaration(node) && node.name?.text === name) found = describe(node, source);
-  });
-  return found;
-}
-
-function functionDescription(file: string, name: string): string {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
-  let found = "";
-  source.forEachChild((node) => {
-    if (ts.isFunctionDeclaration(node) && node.name?.text === name) found = describe(node, source);
+    if (matches(node) && (node as ts.ClassDeclaration | ts.FunctionDeclaration).name?.text === name) found = describe(node, source);
   });
   return found;
 }
