@@ -13,6 +13,7 @@ import { EmulatorControl } from "../pulumi-driver/emulatorControl";
 import { projectIn } from "../pulumi-driver/cliProjects";
 import { pulumiEnv, REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import { BENCH_ROOT } from "./benchOptions";
+import { watchProcess } from "./benchProcesses";
 import { BASE_LABELS, EDIT_LABELS, PHASES, type Phase } from "./benchResults";
 
 export interface PluginPhase {
@@ -32,6 +33,8 @@ export interface PluginTargetResult {
   /** State file bytes / sessions, after create. */
   stateBytesPerSession?: number;
   phases: PluginPhase[];
+  /** Why the path did not run its phases (no bundle, a failed `stack init`): set by runBench. */
+  error?: string;
 }
 
 const PROJECT = "agb-bench-plugin";
@@ -77,9 +80,17 @@ export async function runPluginTarget(options: {
   fs.mkdirSync(dir, { recursive: true });
   const stateDir = path.join(BENCH_ROOT, "state-plugin");
   const project = projectIn(dir, cliDir, pulumiEnv(cliDir, stateDir, {}, dir));
+  // Watched like every process the benchmark starts, so a Ctrl-C or a kill of the benchmark ends it too.
   const pulumi = async (args: string[]) => {
-    const run = await project.pulumi(args, { timeoutMs });
-    return { ok: run.code === 0, ms: run.ms, out: `${run.stdout}${run.stderr}` };
+    let unwatch = () => {};
+    const run = await project.pulumi(args, { timeoutMs, onStart: (pid) => (unwatch = watchProcess(pid)) });
+    unwatch();
+    const out = `${run.stdout}${run.stderr}`;
+    // The reason first: the report lists a failure by its first line.
+    const why = run.timedOut
+      ? `timed out after ${(timeoutMs / 1000).toFixed(0)} s (--action-timeout-min)`
+      : (out.split("\n").filter((l) => /error/i.test(l)).pop() ?? `exit ${run.code}`).trim();
+    return { ok: run.code === 0 && !run.timedOut, ms: run.ms, out: run.code === 0 && !run.timedOut ? out : `${why}\n${out.slice(-3000)}` };
   };
   const stack = `s${sessions}`;
   const tarball = fs.readdirSync(path.join(REPO_ROOT, "dist")).find((f) => /^pulumi-resource-agb-v.*\.tar\.gz$/.test(f));
@@ -93,7 +104,7 @@ export async function runPluginTarget(options: {
   await pulumi(["stack", "rm", stack, "--yes", "--force"]);
   for (const args of [["stack", "init", stack], ["config", "set", "agb:endpoint", endpoint]]) {
     const step = await pulumi(args);
-    if (!step.ok) throw new Error(`pulumi ${args.join(" ")} failed: ${step.out.slice(-2000)}`);
+    if (!step.ok) throw new Error(`pulumi ${args.join(" ")} failed: ${step.out.slice(0, 2000)}`);
   }
   for (const phase of PHASES) {
     if (phase === "edit") fs.writeFileSync(path.join(dir, "Pulumi.yaml"), programText(sessions, { ...BASE_LABELS, ...EDIT_LABELS }));
@@ -106,7 +117,7 @@ export async function runPluginTarget(options: {
       ms: run.ms,
       calls,
       totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
-      ...(run.ok ? {} : { error: run.out.slice(-3000) }),
+      ...(run.ok ? {} : { error: run.out }),
     });
     if (phase === "create") {
       const file = path.join(stateDir, ".pulumi", "stacks", PROJECT, `${stack}.json`);

@@ -217,7 +217,7 @@ function pluginPath(r: BenchResults): string[] {
     ...sizes.flatMap((size) =>
       (size.plugin?.phases ?? []).map((p) => {
         const dynamic = opOf(size, OURS.key, p.phase);
-        return `| ${size.sessions} | ${p.phase} | ${seconds(p.ms)}${p.ok ? "" : " FAILED"} | ${dynamic ? seconds(dynamic.ms) : "-"} | ${ratio(p.ms, dynamic?.ms ?? 0)} | ${p.totalCalls} |`;
+        return `| ${size.sessions} | ${p.phase} | ${seconds(p.ms)}${p.ok ? "" : " FAILED"} | ${dynamic ? seconds(dynamic.ms) : "-"} | ${p.ok && dynamic?.ok ? ratio(p.ms, dynamic.ms) : "-"} | ${p.totalCalls} |`;
       }),
     ),
     "",
@@ -225,16 +225,18 @@ function pluginPath(r: BenchResults): string[] {
     "|---:|---:|---:|---:|---:|",
     ...sizes.map(
       (size) =>
-        `| ${size.sessions} | ${size.plugin?.stateBytesPerSession ?? "-"} | ${stateBytesPerSession(size, OURS.key) ?? "-"} | ${size.plugin?.bundleBytes ?? "-"} | ${size.plugin?.tarballBytes ?? "-"} |`,
+        `| ${size.sessions} | ${size.plugin?.stateBytesPerSession ?? "-"} | ${stateBytesPerSession(size, OURS.key) ?? "-"} | ${size.plugin?.bundleBytes || "-"} | ${size.plugin?.tarballBytes ?? "-"} |`,
     ),
     "",
   ];
 }
 
 function failures(r: BenchResults): string[] {
-  const failed = r.sizes.flatMap((x) =>
-    r.targets.flatMap((t) => (x.ops[t.key] ?? []).filter((m) => !m.ok).map((m) => `${x.sessions} ${t.title} ${PHASE_TITLE[m.phase]}: ${m.error ?? "failed"}`)),
-  );
+  const failed = r.sizes.flatMap((x) => [
+    ...r.targets.flatMap((t) => (x.ops[t.key] ?? []).filter((m) => !m.ok).map((m) => `${x.sessions} ${t.title} ${PHASE_TITLE[m.phase]}: ${m.error ?? "failed"}`)),
+    ...(x.plugin?.error ? [`${x.sessions} plugin path: ${x.plugin.error}`] : []),
+    ...(x.plugin?.phases ?? []).filter((p) => !p.ok).map((p) => `${x.sessions} plugin path ${PHASE_TITLE[p.phase]}: ${p.error ?? "failed"}`),
+  ]);
   return failed.length === 0 ? [] : ["## Failures", "", ...failed.map((f) => `- ${f.split("\n")[0].slice(0, 500)}`), ""];
 }
 

@@ -167,9 +167,11 @@ class Bench {
         await service.control.reset("sessions");
         try {
           size.plugin = await runPluginTarget({ sessions, endpoint: service.proxy.url, cliDir: this.cliDir, control: service.control, timeoutMs: o.actionTimeoutMs });
-          log(`${sessions} plugin: ${size.plugin.phases.map((p) => `${p.phase} ${fmt(p.ms)}${p.ok ? "" : " FAILED"}`).join(", ")}; state ${size.plugin.stateBytesPerSession ?? "?"} B/session`);
+          log(`${sessions} plugin: ${size.plugin.phases.map((p) => `${p.phase} ${fmt(p.ms)}${p.ok ? "" : ` FAILED (${p.error?.split("\n")[0]})`}`).join(", ")}; state ${size.plugin.stateBytesPerSession ?? "?"} B/session`);
         } catch (error) {
-          log(`  plugin path failed: ${String(error).slice(0, 1500)}`);
+          // Kept in the results, so the report says the plugin path failed rather than leaving its section out.
+          size.plugin = { sessions, bundleBytes: 0, phases: [], error: error instanceof Error ? error.message : String(error) };
+          log(`  plugin path failed: ${size.plugin.error?.slice(0, 1500)}`);
         }
       }
     } finally {

@@ -8,6 +8,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { descendants, endProcesses, readProc } from "./processTree";
 import { ensurePulumiCli, pulumiEnv, REPO_ROOT } from "./pulumiCli";
 
 export interface CliResult {
@@ -15,13 +16,18 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   ms: number;
+  /** Ended by `timeoutMs` (the CLI and every process under it). */
+  timedOut: boolean;
 }
 
 export interface CliProject {
   dir: string;
   env: Record<string, string>;
-  /** Runs `pulumi <args>` in the project folder (non-interactive, no colour); `timeoutMs` ends it with SIGTERM. */
-  pulumi(args: string[], options?: { input?: string; timeoutMs?: number }): Promise<CliResult>;
+  /**
+   * Runs `pulumi <args>` in the project folder (non-interactive, no colour). `timeoutMs` ends the CLI and
+   * its plugins and language hosts (SIGTERM, then SIGKILL); `onStart` gets the CLI's pid.
+   */
+  pulumi(args: string[], options?: { input?: string; timeoutMs?: number; onStart?: (pid: number) => void }): Promise<CliResult>;
 }
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -89,15 +95,27 @@ export function projectIn(dir: string, cliDir: string, env: Record<string, strin
     pulumi: (args, options = {}) =>
       new Promise((resolve) => {
         const started = Date.now();
+        let timedOut = false;
         const child = execFile(
           path.join(cliDir, "pulumi"),
           [...args, "--non-interactive", "--color", "never"],
-          { cwd: dir, env, maxBuffer: 256 * 1024 * 1024, timeout: options.timeoutMs },
+          { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 },
           (error, stdout, stderr) => {
+            clearTimeout(timer);
             const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-            resolve({ code, stdout, stderr, ms: Date.now() - started });
+            resolve({ code, stdout, stderr, ms: Date.now() - started, timedOut });
           },
         );
+        // The whole tree, found before anything is signalled: a language host outlives a CLI ended alone.
+        const timer =
+          options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                const root = child.pid === undefined ? undefined : readProc(child.pid);
+                void endProcesses([...(root ? [root] : []), ...(child.pid === undefined ? [] : descendants(child.pid))]);
+              }, options.timeoutMs);
+        if (child.pid !== undefined) options.onStart?.(child.pid);
         if (options.input !== undefined) child.stdin?.end(options.input);
         else child.stdin?.end();
       }),
