@@ -10,6 +10,13 @@ export interface ControlContext {
   faults: FaultInjector;
   /** Calls per API path. */
   counts: Map<string, number>;
+  concurrency: Concurrency;
+}
+
+/** API requests in flight now, and the most at once since the last reset of the stats. */
+export interface Concurrency {
+  inFlight: number;
+  peak: number;
 }
 
 export async function controlRoute(
@@ -19,7 +26,7 @@ export async function controlRoute(
   url: URL,
   requestId: string,
 ): Promise<void> {
-  const { store, faults, counts } = ctx;
+  const { store, faults, counts, concurrency } = ctx;
   const route = `${req.method ?? "GET"} ${url.pathname}`;
   let body: Record<string, unknown>;
   try {
@@ -31,6 +38,8 @@ export async function controlRoute(
   switch (route) {
     case "GET /_emulator/stats":
       return sendJson(res, 200, Object.fromEntries(counts));
+    case "GET /_emulator/concurrency":
+      return sendJson(res, 200, concurrency);
     case "GET /_emulator/health":
       return sendJson(res, 200, { ok: true, liveSessions: store.liveCount() });
     case "GET /_emulator/sessions":
@@ -48,6 +57,7 @@ export async function controlRoute(
       const what = url.searchParams.get("what") ?? "all";
       if (what === "all" || what === "stats") {
         counts.clear();
+        concurrency.peak = concurrency.inFlight;
         faults.resetCounts();
       }
       if (what === "all" || what === "sessions") store.clear();

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { OPERATION_BY_PATH } from "../wire/protocol";
 import { shapeReleaseAnswer, type ReleaseAnswerShape } from "../wire/releaseAnswer";
-import { controlRoute } from "./controlRoutes";
+import { controlRoute, type Concurrency } from "./controlRoutes";
 import { DEFAULT_STORE_OPTIONS, EmulatorStore, type StoreOptions } from "./EmulatorStore";
 import { FaultInjector, type FaultConfigInput } from "./faults";
 import { ApiFailure, envelopeWith, failure, readJsonBody, sendEnvelope, sendJson } from "./httpIo";
@@ -43,6 +43,8 @@ export interface RunningEmulator {
   store: EmulatorStore;
   faults: FaultInjector;
   stats(): Record<string, number>;
+  /** API requests in flight now and the most at once since the stats were last reset (also `GET /_emulator/concurrency`). */
+  concurrency(): Concurrency;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   if (options.faults) faults.configure(options.faults);
   const counts = new Map<string, number>();
+  const concurrency: Concurrency = { inFlight: 0, peak: 0 };
   let baseUrl = "";
   const operations: OperationContext = {
     store,
@@ -99,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       req.resume();
       return sendEnvelope(res, 400, failure("BadRequest", "the request target is not a valid URL"), requestId);
     }
-    if (url.pathname.startsWith("/_emulator/")) return controlRoute({ store, faults, counts }, req, res, url, requestId);
+    if (url.pathname.startsWith("/_emulator/")) return controlRoute({ store, faults, counts, concurrency }, req, res, url, requestId);
 
     const spec = OPERATION_BY_PATH.get(url.pathname);
     if (!spec) {
@@ -107,6 +110,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return sendEnvelope(res, 404, failure("NotFound.Operation", `no operation at ${url.pathname}`), requestId);
     }
     counts.set(spec.path, (counts.get(spec.path) ?? 0) + 1);
+    // From arrival until the answer is sent or the socket goes: the concurrency the service would see.
+    concurrency.peak = Math.max(concurrency.peak, ++concurrency.inFlight);
+    res.once("close", () => concurrency.inFlight--);
 
     // The request is read whole before any latency, so work the service accepted does not depend on the client waiting.
     let body: Record<string, unknown> | ApiFailure = {};
@@ -175,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     faults,
     stats: () => Object.fromEntries(counts),
+    concurrency: () => ({ ...concurrency }),
     close: () =>
       new Promise<void>((resolve) => {
         store.saveNow();

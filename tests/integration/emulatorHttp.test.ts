@@ -378,3 +378,39 @@ describe("emulator: call counts", () => {
     expect(Object.keys((await raw(url(), "GET", "/_emulator/stats")).json)).toEqual([PATHS.create]);
   });
 });
+
+describe("emulator: concurrency", () => {
+  it("counts API requests in flight and the most at once, until the stats are reset", async () => {
+    const held: Array<() => void> = [];
+    let arrived!: () => void;
+    const allHeld = new Promise<void>((resolve) => (arrived = resolve));
+    const emulator = await startEmulator({
+      faults: { latencyMs: 50 },
+      // The first three requests wait here until the test lets them go: three in flight at once, with no real timer.
+      sleep: () =>
+        held.length === 3
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              held.push(resolve);
+              if (held.length === 3) arrived();
+            }),
+    });
+    try {
+      const concurrency = async () => (await raw(emulator.url, "GET", "/_emulator/concurrency")).json;
+      const creates = [1, 2, 3].map(() => newSession(emulator.url));
+      await allHeld;
+      expect(await concurrency()).toEqual({ inFlight: 3, peak: 3 });
+      // The control route itself is not counted, and the in-process handle says the same.
+      expect(emulator.concurrency()).toEqual({ inFlight: 3, peak: 3 });
+      for (const release of held) release();
+      await Promise.all(creates);
+      // One more, alone: the peak stays.
+      await raw(emulator.url, "POST", PATHS.getLabel, { query: { sessionId: "no-such-session" } });
+      expect(await concurrency()).toEqual({ inFlight: 0, peak: 3 });
+      await raw(emulator.url, "POST", "/_emulator/reset?what=stats", { body: "{}" });
+      expect(await concurrency()).toEqual({ inFlight: 0, peak: 0 });
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -24,7 +24,7 @@ export interface OpMeasure {
   totalCalls: number;
   /** Calls the emulator answered 429 (GET /_emulator/faults injected.rateLimited). */
   rateLimited: number;
-  /** Most API calls in flight at once, seen by the counting proxy. */
+  /** Most API calls in flight at once, as the emulator counted them (GET /_emulator/concurrency). */
   peakInFlight: number;
   memory?: TreeUsage;
   leftoverProcesses?: number;

@@ -119,6 +119,8 @@ export async function runPluginTarget(options: {
       totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
       ...(run.ok ? {} : { error: run.out }),
     });
+    // The later phases would run on a half-made stack and measure nothing comparable (a destroy of nothing "succeeds").
+    if (!run.ok) break;
     if (phase === "create") {
       const file = path.join(stateDir, ".pulumi", "stacks", PROJECT, `${stack}.json`);
       if (fs.existsSync(file)) result.stateBytesPerSession = Math.round(fs.statSync(file).size / sessions);

@@ -61,7 +61,7 @@ function method(r: BenchResults): string[] {
     ...r.targets.map((t) => `- **${t.title}**: ${t.about}`),
     "",
     `**Parallelism.** The CLI's default: ${r.params.engineParallelismSource} = **${r.params.engineParallelism}** resource operations at once; ` +
-      `the client allows ${r.params.clientMaxConcurrent} requests in flight. A proxy in front of the emulator records the most API calls in flight at once ("peak").`,
+      `the client allows ${r.params.clientMaxConcurrent} requests in flight. The emulator records the most API calls in flight at once ("peak", \`GET /_emulator/concurrency\`).`,
     "",
     "Wall time is the operation alone (`stack.up()` / `refresh()` / `destroy()`); opening the stack and setting config is left out. " +
       "API calls come from the emulator's per-path counts, reset before each operation. Memory and CPU come from `/proc`, polled every " +

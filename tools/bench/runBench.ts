@@ -12,7 +12,6 @@ import { EmulatorControl } from "../pulumi-driver/emulatorControl";
 import { ensurePulumiCli, REPO_ROOT } from "../pulumi-driver/pulumiCli";
 import { parseActionResult, STACK_CLI } from "../pulumi-driver/runStackAction";
 import type { Action, StackSpec } from "../pulumi-driver/stackRunner";
-import { startCountingProxy, type CountingProxy } from "../pulumi-driver/countingProxy";
 import { startEmulatorProcess } from "../pulumi-driver/startEmulatorProcess";
 import { refuseDirtyDocs, startStamp, treeState } from "../report/reportStamp";
 import { endAll, runNodeChild, watchProcess } from "./benchProcesses";
@@ -55,9 +54,8 @@ class Bench {
   }
 
   /** One phase on one stack, with the emulator's call counts for it alone. */
-  async stackPhase(run: StackRun, phase: Phase, sessions: number, control: EmulatorControl, proxy: CountingProxy): Promise<OpMeasure> {
+  async stackPhase(run: StackRun, phase: Phase, sessions: number, control: EmulatorControl): Promise<OpMeasure> {
     await control.reset("stats");
-    proxy.reset();
     const spec = this.spec(run, phase === "create" ? {} : EDIT_LABELS, sessions);
     const child = await runNodeChild(STACK_CLI, [JSON.stringify(spec), PHASE_ACTION[phase]], { cwd: REPO_ROOT, timeoutMs: this.options.actionTimeoutMs });
     const result = parseActionResult(PHASE_ACTION[phase], child.stdout, `${child.timedOut ? "timed out; " : ""}no result (exit ${child.code}): ${child.stderr.slice(-2000)}`);
@@ -72,7 +70,7 @@ class Bench {
       calls,
       totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
       rateLimited: faults.injected.rateLimited ?? 0,
-      peakInFlight: proxy.peakInFlight(),
+      peakInFlight: (await control.concurrency()).peak,
       memory: child.memory,
       leftoverProcesses: child.leftovers,
     };
@@ -96,12 +94,10 @@ class Bench {
   async startEmulator(extraArgs: string[]) {
     const emulator = await startEmulatorProcess(["--latency", String(this.options.latencyMs), "--idle-timeout", "86400", "--max-lifetime", "86400", ...extraArgs]);
     const unwatch = watchProcess(emulator.child.pid as number);
-    const proxy = await startCountingProxy(emulator.url);
     return {
-      proxy,
-      control: new EmulatorControl(proxy.url),
+      url: emulator.url,
+      control: new EmulatorControl(emulator.url),
       stop: async () => {
-        await proxy.close();
         await emulator.stop();
         unwatch();
       },
@@ -149,14 +145,14 @@ class Bench {
           project: `agb-bench-${target.key}`,
           programPath: programs.get(target.key) as string,
           stack: `s${sessions}`,
-          config: target.callsApi ? { "agb:endpoint": service.proxy.url } : ({} as Record<string, string>),
+          config: target.callsApi ? { "agb:endpoint": service.url } : ({} as Record<string, string>),
         }));
         const size: SizeResult = { sessions, ops: {}, state: {} };
         results.sizes.push(size);
         for (const phase of PHASES) {
           // The targets of one phase run back to back, so a change in the machine's load touches them alike.
           for (const run of runs) {
-            const m = await this.stackPhase(run, phase, sessions, service.control, service.proxy);
+            const m = await this.stackPhase(run, phase, sessions, service.control);
             (size.ops[run.target.key] ??= []).push(m);
             if (!m.ok) log(`  ${run.target.key} ${phase} failed: ${m.error?.slice(0, 1500)}`);
             if (phase === "create") size.state[run.target.key] = await this.exportState(run, sessions);
@@ -166,7 +162,7 @@ class Bench {
         // The plugin path beside the dynamic one (tools/bench/pluginTarget.ts).
         await service.control.reset("sessions");
         try {
-          size.plugin = await runPluginTarget({ sessions, endpoint: service.proxy.url, cliDir: this.cliDir, control: service.control, timeoutMs: o.actionTimeoutMs });
+          size.plugin = await runPluginTarget({ sessions, endpoint: service.url, cliDir: this.cliDir, control: service.control, timeoutMs: o.actionTimeoutMs });
           log(`${sessions} plugin: ${size.plugin.phases.map((p) => `${p.phase} ${fmt(p.ms)}${p.ok ? "" : ` FAILED (${p.error?.split("\n")[0]})`}`).join(", ")}; state ${size.plugin.stateBytesPerSession ?? "?"} B/session`);
         } catch (error) {
           // Kept in the results, so the report says the plugin path failed rather than leaving its section out.
@@ -201,14 +197,14 @@ class Bench {
       programPath: this.install(OURS, "agb-bench-ratelimited"),
       stack: `s${sessions}`,
       config: {
-        "agb:endpoint": service.proxy.url,
+        "agb:endpoint": service.url,
         "agb:maxRequestsPerSecond": String(o.capPerSecond),
         "agb:maxConcurrentRequests": String(o.capConcurrent),
       },
     };
     try {
       for (const phase of ["create", "refresh", "destroy"] as const) {
-        const m = await this.stackPhase(run, phase, sessions, service.control, service.proxy);
+        const m = await this.stackPhase(run, phase, sessions, service.control);
         result.ops.push(m);
         log(`rate-limited ${phase.padEnd(8)} ${fmt(m.ms)}${m.ok ? "" : " FAILED"} ${m.totalCalls} calls, ${m.rateLimited} answered 429`);
       }

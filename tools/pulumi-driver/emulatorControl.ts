@@ -1,5 +1,6 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { isReleasedStatus } from "../../wire/sessionStatus";
+import type { Concurrency } from "../../emulator/controlRoutes";
 import type { StoredSession } from "../../emulator/EmulatorStore";
 import type { FaultConfigInput } from "../../emulator/faults";
 
@@ -10,6 +11,11 @@ export class EmulatorControl {
   /** Calls received per API path, e.g. { [OPERATIONS.setLabel.path]: 3 }. */
   async stats(): Promise<Record<string, number>> {
     return this.get("/_emulator/stats");
+  }
+
+  /** API requests in flight now, and the most at once since the last reset of the stats. */
+  async concurrency(): Promise<Concurrency> {
+    return this.get("/_emulator/concurrency");
   }
 
   async sessions(): Promise<StoredSession[]> {
