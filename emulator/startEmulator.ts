@@ -111,8 +111,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     counts.set(spec.path, (counts.get(spec.path) ?? 0) + 1);
     // From arrival until the answer is sent or the socket goes: the concurrency the service would see.
+    // The socket's own close too: a pipelined request queued behind another gets no "close" of its
+    // response when the connection goes (Node never hands it the socket), and would count forever.
     concurrency.peak = Math.max(concurrency.peak, ++concurrency.inFlight);
-    res.once("close", () => concurrency.inFlight--);
+    const socket = req.socket;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      concurrency.inFlight--;
+      res.off("close", end);
+      socket.off("close", end);
+    };
+    res.once("close", end);
+    socket.once("close", end);
+    if (socket.destroyed) end();
 
     // The request is read whole before any latency, so work the service accepted does not depend on the client waiting.
     let body: Record<string, unknown> | ApiFailure = {};

@@ -414,3 +414,46 @@ describe("emulator: concurrency", () => {
     }
   });
 });
+
+describe("emulator: concurrency when a connection goes", () => {
+  /** Requests written back to back on one connection (HTTP/1.1 pipelining), the socket kept until `holdMs`. */
+  async function pipelined(port: number, n: number, holdMs: number): Promise<void> {
+    const one = `POST ${PATHS.create}?imageId=agb-code-space-1 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}`;
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => socket.write(one.repeat(n)));
+      socket.on("error", () => {});
+      socket.on("close", () => resolve());
+      setTimeout(() => socket.destroy(), holdMs);
+    });
+  }
+
+  async function settled(emulator: RunningEmulator): Promise<{ inFlight: number; peak: number }> {
+    for (let i = 0; i < 50 && emulator.concurrency().inFlight !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+    return emulator.concurrency();
+  }
+
+  it("ends the count of pipelined requests queued behind one whose connection was reset", async () => {
+    const emulator = await startEmulator({ faults: { latencyMs: 20, script: [{ kind: "reset" }] } });
+    try {
+      await pipelined(emulator.port, 5, 2000);
+      expect((await settled(emulator)).inFlight).toBe(0);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("ends the count of pipelined requests when the client hangs up before their answers", async () => {
+    const emulator = await startEmulator({ faults: { latencyMs: 200 } });
+    try {
+      await pipelined(emulator.port, 5, 50);
+      expect((await settled(emulator)).inFlight).toBe(0);
+      // Every way a request ends counts it down once: the next one alone is one in flight, not fewer.
+      emulator.faults.configure({ latencyMs: 0 });
+      await raw(emulator.url, "POST", "/_emulator/reset?what=stats", { body: "{}" });
+      await newSession(emulator.url);
+      expect(emulator.concurrency()).toEqual({ inFlight: 0, peak: 1 });
+    } finally {
+      await emulator.close();
+    }
+  });
+});
