@@ -2,3 +2,4 @@
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./startEmulator";
 export type { FaultConfigInput, ScriptedFault } from "./faults";
 export type { StoredSession } from "./EmulatorStore";
+export type { Concurrency } from "./controlRoutes";
