@@ -93,7 +93,6 @@ describe("labels the SDKs send (Unicode, quotes, =, commas, backslashes, control
     const { [CREATE_TOKEN_LABEL]: token, ...rest } = onWire;
     expect(typeof token).toBe("string");
     expect(rest).toEqual(ACCEPTED_LABELS);
-    exact = JSON.stringify(rest) === JSON.stringify(ACCEPTED_LABELS);
     // Byte-exact: no normalisation (NFC/NFD), no trimming, no escaping left behind.
     for (const [key, value] of Object.entries(ACCEPTED_LABELS)) {
       expect(Buffer.from(onWire[key], "utf8").equals(Buffer.from(value, "utf8"))).toBe(true);
@@ -101,6 +100,9 @@ describe("labels the SDKs send (Unicode, quotes, =, commas, backslashes, control
     // And through the provider's own read path.
     const read = await sessionProviderImpl.read(created.id, created.outs ?? {});
     expect((read.props as { labels: Record<string, string> }).labels).toEqual(ACCEPTED_LABELS);
+    // The report's verdict is these assertions' (it compared JSON text once, which depends on key order, and said
+    // "mismatch" for labels that matched); only a run that got here says they round-trip.
+    exact = true;
   });
 
   it("update to other Unicode labels keeps them exact too", async () => {
