@@ -146,18 +146,30 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
       });
       if (run === runs) {
         const upCalls = proxy.calls.length;
-        const destroy = await runOp(spec, { action: "destroy" });
+        // A release gives up after its attempts like any call (about 1 run in 80 at these rates), so a
+        // failed destroy is run again, as a user would; it must still end with nothing live.
+        const destroys: string[] = [];
+        let destroyMs = 0;
+        let destroyError = "";
+        for (let attempt = 1; attempt <= MAX_UPS; attempt++) {
+          const destroy = await runOp(spec, { action: "destroy" });
+          destroyMs += destroy.ms;
+          destroys.push(destroy.ok ? "succeeded" : "failed");
+          if (destroy.ok) break;
+          destroyError = errorExcerpt(destroy);
+        }
         lastBounds = checkBounds(proxy.calls);
         boundsOver += checkBounds(proxy.calls.slice(upCalls)).reduce((n, b) => n + b.over, 0);
         destroyLine =
-          `\`pulumi destroy\` of run ${run}, under the same faults: ${destroy.ok ? "succeeded" : `**failed** (${errorExcerpt(destroy)})`} ` +
-          `in ${seconds(destroy.ms)}; live sessions left: **${emulator.store.liveCount()}**.`;
-        destroyOk = destroy.ok && emulator.store.liveCount() === 0;
+          `\`pulumi destroy\` of run ${run}, under the same faults: ${destroys.join(", then ")} in ${seconds(destroyMs)}; ` +
+          `live sessions left: **${emulator.store.liveCount()}**.${destroyError ? ` Why a destroy failed: ${destroyError}` : ""}`;
+        destroyOk = destroys.at(-1) === "succeeded" && emulator.store.liveCount() === 0;
       }
     });
   }
+  // A failed first `up` passes only as the documented outcome: a create whose answer never came, kept as a pending record.
   const converged = (r: RunResult) =>
-    r.ups.at(-1) === "ok" && safe(r.final) && pendingCreates(r.final) === 0 && (r.afterFailure === undefined || safe(r.afterFailure)) && r.final.inState === sessions && r.final.live === sessions;
+    r.ups.at(-1) === "ok" && safe(r.final) && pendingCreates(r.final) === 0 && (r.afterFailure === undefined || (safe(r.afterFailure) && pendingCreates(r.afterFailure) > 0)) && r.final.inState === sessions && r.final.live === sessions;
   const passed = results.filter(converged).length;
   const firstUp = results.filter((r) => r.ups[0] === "ok").length;
   const sum = (pick: (r: RunResult) => number) => results.reduce((n, r) => n + pick(r), 0);
@@ -203,7 +215,7 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
     "",
     `Why a first \`up\` may fail (computed from the fault rates, not measured): a create is ambiguous (5xx or reset) ${ambiguous * 100}% of the time and ` +
       `\`createSessionOnce\` gives up after ${AMBIGUOUS_CREATE_ROUNDS} ambiguous rounds, so ${(perCreate * 100).toFixed(3)}% of creates, ` +
-      `about ${(perRun * 100).toFixed(1)}% of ${sessions}-session runs, fail that way. Such a failure is clean (the last round is looked up too, so no orphan) and the next \`up\` creates what is missing.`,
+      `about ${(perRun * 100).toFixed(1)}% of ${sessions}-session runs, fail that way. Such an \`up\` keeps a pending record under the create token, and the next one releases whatever the token finds and creates the session again.`,
     ...(results.some((r) => r.error !== undefined) ? ["", "Failed `up`s:"] : []),
     ...results.filter((r) => r.error !== undefined).map((r) => `- run ${r.run}, why an \`up\` failed: ${r.error}`),
   ];
@@ -212,11 +224,11 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
     title: "Retries under load: 5xx, 429 with Retry-After, resets and latency spikes",
     runs,
     sessions: `${sessions} x ${runs}`,
-    orphans: String(sum((r) => r.final.orphans.length + (r.afterFailure?.orphans.length ?? 0))),
-    lostLabels: String(sum((r) => r.final.lostLabels)),
+    orphans: String(sum((r) => Math.max(r.final.orphans.length, r.afterFailure?.orphans.length ?? 0))),
+    lostLabels: String(sum((r) => Math.max(r.final.lostLabels, r.afterFailure?.lostLabels ?? 0))),
     retries: String(sum((r) => r.faulted)),
     calls: String(sum((r) => r.calls)),
-    verdict: passed === runs && boundsOver === 0 && destroyOk ? "pass" : passed > 0 ? "partial" : "FAIL",
+    verdict: passed === runs && boundsOver === 0 && destroyOk ? "pass" : "FAIL",
     lines,
   };
 }
