@@ -1,10 +1,10 @@
 import { OPERATIONS } from "../../wire/protocol";
 import { PENDING_ID_PREFIX } from "../../provider/runtime/pendingCreate";
 import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
-import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS, type Truth } from "./support/scenarioKit";
+import { compareWithEmulator, exportState, freshStack, runAsUserWould, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS, type Truth } from "./support/scenarioKit";
 import { expectPass } from "./support/expectPass";
 import { attemptsPerOperation, type RecordedCall, faulted } from "../support/recordingProxy";
-import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
+import type { Action } from "../../tools/pulumi-driver/stackRunner";
 import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 
 const AMBIGUOUS_CREATE_ROUNDS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
@@ -28,22 +28,37 @@ const MAX_UPS = 2;
 const TOO_MANY_REQUESTS = 429;
 
 /**
- * Retry loops allowed per operation key, by path (see provider/client/retry and
- * createSessionOnce). Each loop may spend MAX_ATTEMPTS attempts on failures and,
- * apart from those, MAX_THROTTLED on 429s, which did no work and count on their own.
+ * Retry loops allowed per operation key and per run of `up` or `destroy`, by
+ * path (see provider/client/retry and createSessionOnce). Each loop may spend
+ * `attempts` on failures and, apart from those, MAX_THROTTLED on 429s, which did
+ * no work and count on their own. A create is never sent again in its round
+ * after an answer that did not come (only after a lookup, in the next round),
+ * so its loop is one attempt; a send that never left (connection refused) is
+ * the one exception, and it cannot reach the proxy's log.
  */
-const RETRY_LOOPS: Record<string, { loops: number; why: string }> = {
-  [OPERATIONS.createSession.path]: { loops: AMBIGUOUS_CREATE_ROUNDS, why: `${AMBIGUOUS_CREATE_ROUNDS} ambiguous-create rounds, per create token` },
-  [OPERATIONS.listSession.path]: { loops: AMBIGUOUS_CREATE_ROUNDS, why: "one lookup per ambiguous round, per token" },
-  [OPERATIONS.getSession.path]: { loops: 1, why: "one read after a recovered create, per session" },
-  [OPERATIONS.releaseSessionAsync.path]: { loops: 2, why: "one release (plus one for a duplicate), per session" },
+const RETRY_LOOPS: Record<string, { loops: number; attempts: number; why: string }> = {
+  [OPERATIONS.createSession.path]: {
+    loops: AMBIGUOUS_CREATE_ROUNDS,
+    attempts: 1,
+    why: `${AMBIGUOUS_CREATE_ROUNDS} rounds of one create, per create token`,
+  },
+  [OPERATIONS.listSession.path]: {
+    loops: AMBIGUOUS_CREATE_ROUNDS + 1,
+    attempts: MAX_ATTEMPTS,
+    why: "one lookup per ambiguous round, and one when a pending create's record is replaced, per token",
+  },
+  [OPERATIONS.getSession.path]: { loops: 1, attempts: MAX_ATTEMPTS, why: "one read after a recovered create, per session" },
+  [OPERATIONS.releaseSessionAsync.path]: { loops: 2, attempts: MAX_ATTEMPTS, why: "one release (plus one for a duplicate), per session" },
   [OPERATIONS.getSessionInfo.path]: {
     loops: Math.ceil(DEFAULT_CLIENT_OPTIONS.releaseTimeoutMs / DEFAULT_CLIENT_OPTIONS.releasePollIntervalMs),
+    attempts: MAX_ATTEMPTS,
     why: `status polls after a release (1/s for at most ${DEFAULT_CLIENT_OPTIONS.releaseTimeoutMs / 1000} s), per session`,
   },
 };
 
 interface BoundCheck {
+  /** Which run of which action the calls came from, e.g. "up 1". */
+  action: string;
   path: string;
   operations: number;
   calls: number;
@@ -55,18 +70,19 @@ interface BoundCheck {
   over: number;
 }
 
-function checkBounds(calls: readonly RecordedCall[]): BoundCheck[] {
+function checkBounds(action: string, calls: readonly RecordedCall[]): BoundCheck[] {
   const budgeted = attemptsPerOperation(calls.filter((c) => c.outcome !== TOO_MANY_REQUESTS));
   const throttled = attemptsPerOperation(calls.filter((c) => c.outcome === TOO_MANY_REQUESTS));
   const out: BoundCheck[] = [];
-  for (const [path, { loops }] of Object.entries(RETRY_LOOPS)) {
+  for (const [path, { loops, attempts: perLoop }] of Object.entries(RETRY_LOOPS)) {
     const ofPath = (perOp: Map<string, number>) => [...perOp].filter(([key]) => key.startsWith(`${path} `)).map(([, n]) => n);
     const attempts = ofPath(budgeted);
     const refusals = ofPath(throttled);
     if (attempts.length === 0 && refusals.length === 0) continue;
-    const bound = loops * MAX_ATTEMPTS;
+    const bound = loops * perLoop;
     const throttledBound = loops * MAX_THROTTLED;
     out.push({
+      action,
       path,
       operations: new Set([...budgeted.keys(), ...throttled.keys()].filter((key) => key.startsWith(`${path} `))).size,
       calls: [...attempts, ...refusals].reduce((n, c) => n + c, 0),
@@ -116,55 +132,48 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
   for (let run = 1; run <= runs; run++) {
     await withEmulator({ faults: { ...LOAD_FAULTS, seed: run } }, async (emulator, proxy) => {
       const spec = freshStack(`b-retries-run${run}`, proxy.url, { sessionCount: String(sessions) });
-      const ups: string[] = [];
-      let ms = 0;
+      const bounds: BoundCheck[] = [];
+      // Each run of an action is bounded on its own: a second `up` replays a pending create under the same token.
+      let sliceStart = 0;
+      const boundEach = (action: Action) => {
+        let runOfAction = 0;
+        return () => {
+          bounds.push(...checkBounds(`${action} ${++runOfAction}`, proxy.calls.slice(sliceStart)));
+          sliceStart = proxy.calls.length;
+        };
+      };
       let afterFailure: Truth | undefined;
-      let error: string | undefined;
-      for (let attempt = 1; attempt <= MAX_UPS; attempt++) {
-        const up = await runOp(spec, { action: "up" });
-        ms += up.ms;
-        ups.push(up.ok ? "ok" : "failed");
-        if (up.ok) break;
-        error = errorExcerpt(up);
-        afterFailure ??= compareWithEmulator((await exportState(spec)).deployment, emulator);
-      }
+      const boundUp = boundEach("up");
+      const ups = await runAsUserWould(spec, "up", MAX_UPS, {
+        afterEach: async (up) => {
+          boundUp();
+          if (!up.ok) afterFailure ??= compareWithEmulator((await exportState(spec)).deployment, emulator);
+        },
+      });
       const final = compareWithEmulator((await exportState(spec)).deployment, emulator);
-      const bounds = checkBounds(proxy.calls);
-      boundsOver += bounds.reduce((n, b) => n + b.over, 0);
-      lastBounds = bounds;
       const counts = emulator.faults.counts;
       results.push({
         run,
-        ups,
-        ms,
+        ups: ups.outcomes,
+        ms: ups.ms,
         final,
         afterFailure,
         calls: proxy.calls.length,
         faulted: faulted(proxy.calls),
         counts: { status: counts.status, throttle: counts.throttle, reset: counts.reset },
-        error,
+        error: ups.lastError,
       });
       if (run === runs) {
-        const upCalls = proxy.calls.length;
         // A release gives up after its attempts like any call (about 1 run in 80 at these rates), so a
         // failed destroy is run again, as a user would; it must still end with nothing live.
-        const destroys: string[] = [];
-        let destroyMs = 0;
-        let destroyError = "";
-        for (let attempt = 1; attempt <= MAX_UPS; attempt++) {
-          const destroy = await runOp(spec, { action: "destroy" });
-          destroyMs += destroy.ms;
-          destroys.push(destroy.ok ? "succeeded" : "failed");
-          if (destroy.ok) break;
-          destroyError = errorExcerpt(destroy);
-        }
-        lastBounds = checkBounds(proxy.calls);
-        boundsOver += checkBounds(proxy.calls.slice(upCalls)).reduce((n, b) => n + b.over, 0);
+        const destroy = await runAsUserWould(spec, "destroy", MAX_UPS, { afterEach: boundEach("destroy") });
         destroyLine =
-          `\`pulumi destroy\` of run ${run}, under the same faults: ${destroys.join(", then ")} in ${seconds(destroyMs)}; ` +
-          `live sessions left: **${emulator.store.liveCount()}**.${destroyError ? ` Why a destroy failed: ${destroyError}` : ""}`;
-        destroyOk = destroys.at(-1) === "succeeded" && emulator.store.liveCount() === 0;
+          `\`pulumi destroy\` of run ${run}, under the same faults: ${destroy.outcomes.join(", then ")} in ${seconds(destroy.ms)}; ` +
+          `live sessions left: **${emulator.store.liveCount()}**.${destroy.lastError ? ` Why a destroy failed: ${destroy.lastError}` : ""}`;
+        destroyOk = destroy.ok && emulator.store.liveCount() === 0;
+        lastBounds = bounds;
       }
+      boundsOver += bounds.reduce((n, b) => n + b.over, 0);
     });
   }
   // A failed first `up` passes only as the documented outcome: a create whose answer never came, kept as a pending record.
@@ -200,14 +209,14 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
     "",
     destroyLine,
     "",
-    `Retry bounds, run ${runs}, \`up\` and \`destroy\` (per operation, from the proxy's log; an operation is a create or lookup by its create token, ` +
-      `or a call on one session; a retry loop spends at most ${MAX_ATTEMPTS} attempts on failures and, besides those, ${MAX_THROTTLED} on 429s):`,
+    `Retry bounds, run ${runs}, each \`up\` and \`destroy\` on its own (per operation, from the proxy's log; an operation is a create or lookup by its create token, ` +
+      `or a call on one session; a retry loop spends at most ${MAX_ATTEMPTS} attempts on failures, a create's one, and, besides those, ${MAX_THROTTLED} on 429s):`,
     "",
-    "| path | operations | calls | most attempts for one operation (not 429) | allowed | most 429s for one operation | allowed | over a bound |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| action | path | operations | calls | most attempts for one operation (not 429) | allowed | most 429s for one operation | allowed | over a bound |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...lastBounds.map(
       (b) =>
-        `| \`${b.path}\` | ${b.operations} | ${b.calls} | ${b.maxAttempts} | ${b.bound} (${RETRY_LOOPS[b.path].why}) | ` +
+        `| ${b.action} | \`${b.path}\` | ${b.operations} | ${b.calls} | ${b.maxAttempts} | ${b.bound} (${RETRY_LOOPS[b.path].why}) | ` +
         `${b.maxThrottled} | ${b.throttledBound} | ${b.over} |`,
     ),
     "",

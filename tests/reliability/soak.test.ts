@@ -10,7 +10,7 @@ import { isReleasedStatus } from "../../wire/sessionStatus";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { PENDING_ID_PREFIX } from "../../provider/runtime/pendingCreate";
 import type { RunningEmulator } from "../../emulator/startEmulator";
-import { errorExcerpt, exportState, freshStack, seconds, stateSessions, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
+import { exportState, freshStack, runAsUserWould, seconds, stateSessions, withEmulator, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
 import { expectPass } from "./support/expectPass";
 import type { ScenarioReport } from "./support/ScenarioReport";
 import { runStackAction as runOp } from "../../tools/pulumi-driver/runStackAction";
@@ -61,14 +61,7 @@ async function soakRun(run: number, sessions: number): Promise<SoakRun> {
   return withEmulator({ faults: { ...SOAK_FAULTS, seed: 100 + run } }, async (emulator, proxy) => {
     const spec = freshStack(`h-soak-run${run}`, proxy.url, { sessionCount: String(sessions) });
     const started = Date.now();
-    const upResults: string[] = [];
-    let lastError: string | undefined;
-    for (let up = 1; up <= MAX_UPS; up++) {
-      const result = await runOp(spec, { action: "up" });
-      upResults.push(result.ok ? "ok" : "failed");
-      if (result.ok) break;
-      lastError = errorExcerpt(result, 300);
-    }
+    const ups = await runAsUserWould(spec, "up", MAX_UPS, { errorChars: 300 });
     const ms = Date.now() - started;
     // The truth is read with the faults off: the export and the comparison must not be what fails.
     emulator.faults.configure({});
@@ -79,8 +72,8 @@ async function soakRun(run: number, sessions: number): Promise<SoakRun> {
     const liveIds = new Set(live.map((s) => s.sessionId));
     const result: SoakRun = {
       run,
-      ups: upResults.length,
-      upResults,
+      ups: ups.outcomes.length,
+      upResults: ups.outcomes,
       inState: inState.length,
       live: live.length,
       orphans: live.filter((s) => !stateIds.has(s.sessionId)).length,
@@ -90,7 +83,7 @@ async function soakRun(run: number, sessions: number): Promise<SoakRun> {
       dropped: emulator.faults.counts.dropAfterAct,
       lookups: proxy.calls.filter((c) => c.path === OPERATIONS.listSession.path).length,
       ms,
-      error: lastError,
+      error: ups.lastError,
     };
     await runOp(spec, { action: "destroy" });
     return result;

@@ -11,7 +11,7 @@ import type { Deployment } from "../../../provider/recovery/recoverPendingCreate
 import { ensurePulumiCli, WORK_ROOT } from "../../../tools/pulumi-driver/pulumiCli";
 import { startRecordingProxy, type RecordingProxy } from "../../support/recordingProxy";
 import { runStackAction } from "../../../tools/pulumi-driver/runStackAction";
-import type { ActionResult, StackSpec } from "../../../tools/pulumi-driver/stackRunner";
+import type { Action, ActionResult, StackSpec } from "../../../tools/pulumi-driver/stackRunner";
 import type { ScenarioReport } from "./ScenarioReport";
 
 export const RELIABILITY_ROOT = path.join(WORK_ROOT, "reliability");
@@ -158,6 +158,39 @@ export function errorExcerpt(result: ActionResult, max = 600): string {
   const errors = all.filter((l) => (l.startsWith("error:") || l.startsWith("* ")) && !/^error: update failed$/.test(l) && !/^error: \d+ errors? occurred:$/.test(l));
   const lines = errors.length > 0 ? errors : all.filter((l) => /error|failed/i.test(l) && !l.startsWith("at "));
   return [...new Set(lines)].join(" | ").slice(0, max);
+}
+
+export interface UserRetries {
+  /** "ok" or "failed", one per run of the action, in order. */
+  outcomes: Array<"ok" | "failed">;
+  ok: boolean;
+  /** The actions alone, summed. */
+  ms: number;
+  /** Why the last failed run failed (errorExcerpt). */
+  lastError?: string;
+}
+
+/**
+ * Runs `action` as a user does under faults: once, and again after a failure,
+ * at most `times` runs in all. `afterEach` sees every run's result before the
+ * next one starts (what a failed run left behind is read there).
+ */
+export async function runAsUserWould(
+  spec: StackSpec,
+  action: Action,
+  times: number,
+  options: { afterEach?: (result: ActionResult) => Promise<void> | void; errorChars?: number } = {},
+): Promise<UserRetries> {
+  const retries: UserRetries = { outcomes: [], ok: false, ms: 0 };
+  for (let run = 1; run <= times && !retries.ok; run++) {
+    const result = await runStackAction(spec, { action });
+    retries.ms += result.ms;
+    retries.outcomes.push(result.ok ? "ok" : "failed");
+    retries.ok = result.ok;
+    if (!result.ok) retries.lastError = errorExcerpt(result, options.errorChars);
+    await options.afterEach?.(result);
+  }
+  return retries;
 }
 
 export function seconds(ms: number): string {
