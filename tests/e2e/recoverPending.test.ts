@@ -17,6 +17,7 @@
  */
 import { OPERATIONS } from "../../wire/protocol";
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { EmulatorControl } from "../../tools/pulumi-driver/emulatorControl";
@@ -28,6 +29,7 @@ import { SESSION_TYPE } from "../../provider/resources/Session";
 import { pulumiCliDir, StackFixture } from "../support/stackFixture";
 import { cleanSuite, E2E_API_KEY, mutatingCounts, pulumiCli, suitePaths } from "./support/e2eSupport";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
+import { removeCutSidecars } from "../support/removeCutSidecars";
 
 jest.setTimeout(900_000);
 
@@ -115,6 +117,12 @@ function startKillable(spec: ReturnType<StackFixture["spec"]>, action: "up") {
   };
 }
 
+/** The file backend's sidecar a kill can cut (removeCutSidecars), repaired as docs/recovery.md tells a user to. */
+function reportCutSidecars(): void {
+  const removed = removeCutSidecars(stateDir);
+  if (removed.length > 0) console.log(`the kill cut the file backend's sidecar mid-write; removed as docs/recovery.md says: ${removed.join(", ")}`);
+}
+
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -166,6 +174,7 @@ describe("agb-recover-pending after a real SIGKILL of pulumi up", () => {
     const { killed, survivors } = await killedUp.killTree();
     expect(killed).toBeGreaterThanOrEqual(3); // node + Automation API, pulumi, the dynamic-provider plugin
     expect(survivors).toEqual([]);
+    reportCutSidecars();
 
     // Requests the service had received complete, as they would on AGB; then no more latency or rate cap.
     proxy.setHoldMs(0);
@@ -275,6 +284,17 @@ describe("agb-recover-pending after a real SIGKILL of pulumi up", () => {
     await stack.runOk("destroy");
     expect(await liveIds()).toEqual([]);
   });
+
+  it("a checkpoint sidecar a kill left empty stops every command, and removing it is the whole repair", async () => {
+    const sidecar = path.join(stateDir, ".pulumi", "stacks", PROJECT, `${STACK}.json.attrs`);
+    const before = await exportState();
+    fs.truncateSync(sidecar, 0);
+    const broken = await stack.run("export");
+    expect(broken.ok).toBe(false);
+    expect(`${broken.error}\n${broken.log}`).toContain("failed to load checkpoint");
+    expect(removeCutSidecars(stateDir)).toEqual([path.relative(stateDir, sidecar)]);
+    expect(await exportState()).toEqual(before);
+  });
 });
 
 describe("agb-recover-pending after a SIGKILL in the middle of replacing sessions", () => {
@@ -311,6 +331,7 @@ describe("agb-recover-pending after a SIGKILL in the middle of replacing session
       "a replacement's create answer held",
     );
     expect((await killedUp.killTree()).survivors).toEqual([]);
+    reportCutSidecars();
     proxy.setHoldMs(0);
     await waitFor(() => proxy.upstreamInFlight() === 0 && proxy.held() === 0, 30_000, "the service to finish what it received");
     fixture.setConfig({ "agb:maxRequestsPerSecond": "0" });

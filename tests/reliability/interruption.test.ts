@@ -5,6 +5,7 @@ import { type RunningEmulator } from "../../emulator/startEmulator";
 import { CREATE_TOKEN_LABEL } from "../../provider/labels/ignoreRules";
 import { runRecoverPending, type RecoverSummary } from "../support/recoverPendingCli";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
+import { removeCutSidecars } from "../support/removeCutSidecars";
 import { stackEnv } from "../../tools/pulumi-driver/stackRunner";
 import { compareWithEmulator, errorExcerpt, exportState, freshStack, seconds, stateSessions, withEmulator, type Truth, recordSection, SCENARIO_TIMEOUT_MS } from "./support/scenarioKit";
 import { runStackAction as runOp, startStackAction as startOp } from "../../tools/pulumi-driver/runStackAction";
@@ -69,6 +70,8 @@ async function killAndRecoverVia(
   await sleep(1000);
 
   const recovery: string[] = [];
+  const cutSidecars = removeCutSidecars(spec.stateDir as string);
+  if (cutSidecars.length > 0) recovery.push(`the kill cut the file backend's checkpoint sidecar mid-write (removed, as docs/recovery.md says): ${cutSidecars.join(", ")}`);
   const cancel = await runOp(spec, { action: "cancel" });
   recovery.push(`\`pulumi cancel\` (the killed run left its lock): ${cancel.ok ? "ok" : `failed: ${cancel.error}`}`);
   const exported = await exportState(spec);

@@ -4,7 +4,6 @@ import { DEFAULT_CLIENT_OPTIONS } from "../../provider/client/clientOptions";
 import { compareWithEmulator, exportState, freshStack, runAsUserWould, seconds, withEmulator, recordSection, SCENARIO_TIMEOUT_MS, type Truth } from "./support/scenarioKit";
 import { expectPass } from "./support/expectPass";
 import { attemptsPerOperation, type RecordedCall, faulted } from "../support/recordingProxy";
-import type { Action } from "../../tools/pulumi-driver/stackRunner";
 import { type ScenarioReport, truthLine } from "./support/ScenarioReport";
 
 const AMBIGUOUS_CREATE_ROUNDS = DEFAULT_CLIENT_OPTIONS.retry.maxAttempts;
@@ -27,39 +26,63 @@ const MAX_THROTTLED = DEFAULT_CLIENT_OPTIONS.retry.maxThrottledAttempts ?? MAX_A
 const MAX_UPS = 2;
 const TOO_MANY_REQUESTS = 429;
 
-/**
- * Retry loops allowed per operation key and per run of `up` or `destroy`, by
- * path (see provider/client/retry and createSessionOnce). Each loop may spend
- * `attempts` on failures and, apart from those, MAX_THROTTLED on 429s, which did
- * no work and count on their own. A create is never sent again in its round
- * after an answer that did not come (only after a lookup, in the next round),
- * so its loop is one attempt; a send that never left (connection refused) is
- * the one exception, and it cannot reach the proxy's log.
- */
-const RETRY_LOOPS: Record<string, { loops: number; attempts: number; why: string }> = {
-  [OPERATIONS.createSession.path]: {
-    loops: AMBIGUOUS_CREATE_ROUNDS,
-    attempts: 1,
-    why: `${AMBIGUOUS_CREATE_ROUNDS} rounds of one create, per create token`,
-  },
-  [OPERATIONS.listSession.path]: {
-    loops: AMBIGUOUS_CREATE_ROUNDS + 1,
-    attempts: MAX_ATTEMPTS,
-    why: "one lookup per ambiguous round, and one when a pending create's record is replaced, per token",
-  },
-  [OPERATIONS.getSession.path]: { loops: 1, attempts: MAX_ATTEMPTS, why: "one read after a recovered create, per session" },
-  [OPERATIONS.releaseSessionAsync.path]: { loops: 2, attempts: MAX_ATTEMPTS, why: "one release (plus one for a duplicate), per session" },
-  [OPERATIONS.getSessionInfo.path]: {
-    loops: Math.ceil(DEFAULT_CLIENT_OPTIONS.releaseTimeoutMs / DEFAULT_CLIENT_OPTIONS.releasePollIntervalMs),
-    attempts: MAX_ATTEMPTS,
-    why: `status polls after a release (1/s for at most ${DEFAULT_CLIENT_OPTIONS.releaseTimeoutMs / 1000} s), per session`,
-  },
+interface RetryLoops {
+  loops: number;
+  attempts: number;
+  why: string;
+}
+
+const RELEASE_POLLS: RetryLoops = {
+  loops: Math.ceil(DEFAULT_CLIENT_OPTIONS.releaseTimeoutMs / DEFAULT_CLIENT_OPTIONS.releasePollIntervalMs),
+  attempts: MAX_ATTEMPTS,
+  why: `status polls after a release (1/s for at most ${DEFAULT_CLIENT_OPTIONS.releaseTimeoutMs / 1000} s), per session`,
 };
+
+/**
+ * Retry loops allowed per operation key in one run of `up` or `destroy`, by
+ * path (see provider/client/retry and createSessionOnce); a path missing here
+ * may not be called at all. Each loop may spend `attempts` on failures and,
+ * apart from those, MAX_THROTTLED on 429s, which did no work and count on their
+ * own. A create is never sent again in its round after an answer that did not
+ * come (only after a lookup, in the next round), so its loop is one attempt; a
+ * send that never left (connection refused) is the one exception, and it
+ * cannot reach the proxy's log. Only a later `up` meets a pending-create
+ * record: replacing it looks its token up once more, under the same token.
+ */
+function retryLoops(action: "up" | "destroy", run: number): Record<string, RetryLoops> {
+  if (action === "destroy") {
+    return {
+      [OPERATIONS.releaseSessionAsync.path]: { loops: 1, attempts: MAX_ATTEMPTS, why: "one release, per session" },
+      [OPERATIONS.getSessionInfo.path]: RELEASE_POLLS,
+      [OPERATIONS.listSession.path]: { loops: 1, attempts: MAX_ATTEMPTS, why: "one lookup of a pending create's token, per token" },
+    };
+  }
+  const pendingRecords = run > 1;
+  return {
+    [OPERATIONS.createSession.path]: { loops: AMBIGUOUS_CREATE_ROUNDS, attempts: 1, why: `${AMBIGUOUS_CREATE_ROUNDS} rounds of one create, per create token` },
+    [OPERATIONS.listSession.path]: {
+      loops: AMBIGUOUS_CREATE_ROUNDS + (pendingRecords ? 1 : 0),
+      attempts: MAX_ATTEMPTS,
+      why: `one lookup per ambiguous round${pendingRecords ? ", and one when a pending create's record is replaced" : ""}, per token`,
+    },
+    [OPERATIONS.getSession.path]: { loops: 1, attempts: MAX_ATTEMPTS, why: "one read after a recovered create, per session" },
+    [OPERATIONS.releaseSessionAsync.path]: {
+      loops: 1,
+      attempts: MAX_ATTEMPTS,
+      why: `one release of a duplicate a token found${pendingRecords ? " or of a session a pending record's token found" : ""}, per session`,
+    },
+    ...(pendingRecords ? { [OPERATIONS.getSessionInfo.path]: RELEASE_POLLS } : {}),
+  };
+}
+
+const NOT_EXPECTED: RetryLoops = { loops: 0, attempts: 0, why: "not called by this action" };
 
 interface BoundCheck {
   /** Which run of which action the calls came from, e.g. "up 1". */
   action: string;
   path: string;
+  /** What the bound allows for, in words. */
+  why: string;
   operations: number;
   calls: number;
   /** Most attempts one operation spent on its failure budget (every call not answered 429). */
@@ -70,11 +93,14 @@ interface BoundCheck {
   over: number;
 }
 
-function checkBounds(action: string, calls: readonly RecordedCall[]): BoundCheck[] {
+function checkBounds(action: "up" | "destroy", run: number, calls: readonly RecordedCall[]): BoundCheck[] {
   const budgeted = attemptsPerOperation(calls.filter((c) => c.outcome !== TOO_MANY_REQUESTS));
   const throttled = attemptsPerOperation(calls.filter((c) => c.outcome === TOO_MANY_REQUESTS));
+  const allowed = retryLoops(action, run);
+  const paths = new Set([...Object.keys(allowed), ...calls.map((c) => c.path)]);
   const out: BoundCheck[] = [];
-  for (const [path, { loops, attempts: perLoop }] of Object.entries(RETRY_LOOPS)) {
+  for (const path of paths) {
+    const { loops, attempts: perLoop, why } = allowed[path] ?? NOT_EXPECTED;
     const ofPath = (perOp: Map<string, number>) => [...perOp].filter(([key]) => key.startsWith(`${path} `)).map(([, n]) => n);
     const attempts = ofPath(budgeted);
     const refusals = ofPath(throttled);
@@ -82,8 +108,9 @@ function checkBounds(action: string, calls: readonly RecordedCall[]): BoundCheck
     const bound = loops * perLoop;
     const throttledBound = loops * MAX_THROTTLED;
     out.push({
-      action,
+      action: `${action} ${run}`,
       path,
+      why,
       operations: new Set([...budgeted.keys(), ...throttled.keys()].filter((key) => key.startsWith(`${path} `))).size,
       calls: [...attempts, ...refusals].reduce((n, c) => n + c, 0),
       maxAttempts: Math.max(0, ...attempts),
@@ -135,10 +162,10 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
       const bounds: BoundCheck[] = [];
       // Each run of an action is bounded on its own: a second `up` replays a pending create under the same token.
       let sliceStart = 0;
-      const boundEach = (action: Action) => {
+      const boundEach = (action: "up" | "destroy") => {
         let runOfAction = 0;
         return () => {
-          bounds.push(...checkBounds(`${action} ${++runOfAction}`, proxy.calls.slice(sliceStart)));
+          bounds.push(...checkBounds(action, ++runOfAction, proxy.calls.slice(sliceStart)));
           sliceStart = proxy.calls.length;
         };
       };
@@ -168,7 +195,7 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
         // failed destroy is run again, as a user would; it must still end with nothing live.
         const destroy = await runAsUserWould(spec, "destroy", MAX_UPS, { afterEach: boundEach("destroy") });
         destroyLine =
-          `\`pulumi destroy\` of run ${run}, under the same faults: ${destroy.outcomes.join(", then ")} in ${seconds(destroy.ms)}; ` +
+          `\`pulumi destroy\` of run ${run}, under the same faults: ${destroy.outcomes.map((o) => (o === "ok" ? "succeeded" : o)).join(", then ")} in ${seconds(destroy.ms)}; ` +
           `live sessions left: **${emulator.store.liveCount()}**.${destroy.lastError ? ` Why a destroy failed: ${destroy.lastError}` : ""}`;
         destroyOk = destroy.ok && emulator.store.liveCount() === 0;
         lastBounds = bounds;
@@ -216,7 +243,7 @@ async function scenarioRetriesUnderLoad(sessions = 50, runs = 3): Promise<Scenar
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...lastBounds.map(
       (b) =>
-        `| ${b.action} | \`${b.path}\` | ${b.operations} | ${b.calls} | ${b.maxAttempts} | ${b.bound} (${RETRY_LOOPS[b.path].why}) | ` +
+        `| ${b.action} | \`${b.path}\` | ${b.operations} | ${b.calls} | ${b.maxAttempts} | ${b.bound} (${b.why}) | ` +
         `${b.maxThrottled} | ${b.throttledBound} | ${b.over} |`,
     ),
     "",

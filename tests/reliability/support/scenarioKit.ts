@@ -164,7 +164,7 @@ export interface UserRetries {
   /** "ok" or "failed", one per run of the action, in order. */
   outcomes: Array<"ok" | "failed">;
   ok: boolean;
-  /** The actions alone, summed. */
+  /** The runs' times, summed: the action alone, or for a run that failed early, with the opening of the stack. */
   ms: number;
   /** Why the last failed run failed (errorExcerpt). */
   lastError?: string;
